@@ -1,0 +1,38 @@
+"""Typed errors raised by the library; only the CLI maps them to exit codes."""
+
+from __future__ import annotations
+
+
+class CsrscanError(Exception):
+    """Base class: every error csrscan raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class InputError(CsrscanError):
+    """The input file cannot be read as a report (missing, corrupt, no text, …)."""
+
+
+class EncodingError(InputError):
+    """A text file's bytes cannot be decoded without mojibake."""
+
+
+class RuleError(CsrscanError):
+    """A rule pack is invalid: names the file, the rule id and the key."""
+
+    def __init__(self, message: str, *, path: str | None = None,
+                 rule: str | None = None, key: str | None = None) -> None:
+        self.rule = rule
+        self.key = key
+        where = ", ".join(p for p in (f"rule {rule}" if rule else "",
+                                      f"key '{key}'" if key else "") if p)
+        super().__init__(f"{where}: {message}" if where else message, path=path)
+
+
+class ConfigError(CsrscanError):
+    """A config file or option is invalid: names the file and the key."""

@@ -1,0 +1,202 @@
+"""Frozen dataclasses passed between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Origin = Literal["text", "ocr", "none"]
+Strength = Literal["statement", "measure", "performance", "target"]
+Context = Literal["body", "heading", "toc", "index", "list", "table"]
+
+STRENGTHS: tuple[Strength, ...] = ("statement", "measure", "performance", "target")
+
+
+# ---- ingest -----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of extracted text; lines are separated by '\\n'.
+
+    `first_line` is the number of the text's first line: for a text file the
+    whole file is page 1 starting at line 1, so a line number is a file line.
+    `origin` says where the text came from: the text layer, OCR, or nowhere
+    (a page without a usable text layer).
+    """
+
+    number: int
+    text: str
+    origin: Origin = "text"
+    first_line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A report as read from disk: pages of text plus facts about the file."""
+
+    path: str
+    format: str
+    sha256: str
+    pages: tuple[Page, ...]
+    encoding: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def chars(self) -> int:
+        return sum(len(p.text) for p in self.pages)
+
+
+# ---- normalize / segment ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class NormPage:
+    """A page after normalization.
+
+    `orig` and `norm` have equal length and are aligned character by
+    character, so a span found in `norm` quotes the report's own words from
+    `orig`. `line_starts[i]` is the offset where source line `line_numbers[i]`
+    begins.
+    """
+
+    number: int
+    orig: str
+    norm: str
+    line_starts: tuple[int, ...]
+    line_numbers: tuple[int, ...]
+    origin: Origin = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with its location; `start`/`end` index its NormPage."""
+
+    page: int
+    line: int
+    start: int
+    end: int
+    text: str
+    norm: str
+    context: Context = "body"
+    origin: Origin = "text"
+
+
+# ---- rules ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One way an indicator can match a sentence."""
+
+    kind: Literal["any", "all", "regex"]
+    terms: tuple[str, ...] = ()
+    within: int | None = None
+    regex: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    topic: str
+    name: str
+    name_en: str
+    description: str
+    refs: tuple[str, ...]
+    patterns: tuple[Pattern, ...]
+    exclude: tuple[str, ...] = ()
+    quantitative: bool = False
+    examples_pass: tuple[str, ...] = ()
+    examples_fail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    name: str
+    name_en: str
+    refs: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    id: str
+    version: str
+    name: str
+    path: str
+    topics: tuple[Topic, ...]
+    subjects: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for t in self.topics for i in t.indicators)
+
+
+# ---- match / score ----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    indicator: str
+    page: int
+    line: int
+    text: str
+    terms: tuple[str, ...]
+    strength: Strength
+    origin: Origin = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    indicator: Indicator
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def found(self) -> bool:
+        return bool(self.evidence)
+
+    @property
+    def quantitative(self) -> bool:
+        return any(e.strength == "performance" for e in self.evidence)
+
+    @property
+    def strength(self) -> Strength | None:
+        if not self.evidence:
+            return None
+        return max((e.strength for e in self.evidence), key=STRENGTHS.index)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicResult:
+    topic: Topic
+    level: int
+    score: float
+    indicators: tuple[IndicatorResult, ...]
+
+    @property
+    def status(self) -> str:
+        return ("missing", "partial", "covered")[self.level]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    path: str
+    sha256: str
+    format: str
+    pages: int
+    chars: int
+    script: str
+    encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    source: SourceInfo
+    pack_id: str
+    pack_version: str
+    topics: tuple[TopicResult, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def score(self) -> float:
+        if not self.topics:
+            return 0.0
+        return round(sum(t.score for t in self.topics) / len(self.topics), 3)
