@@ -125,6 +125,7 @@ class Pack:
     topics: tuple[Topic, ...]
     subjects: tuple[str, ...] = ()
     description: str = ""
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

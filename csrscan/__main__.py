@@ -1,0 +1,3 @@
+from csrscan.cli import main
+
+main()

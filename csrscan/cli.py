@@ -1,0 +1,195 @@
+"""Command line: parse options, run the pipeline, render, map errors to exit codes.
+
+Exit codes (README, docs/cli.md): 0 scanned / policy holds; 1 policy failed
+(`check`); 2 usage, input, rules or config error; 3 internal error (a bug);
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import CsrscanError
+
+if TYPE_CHECKING:
+    from .ingest import IngestOptions
+    from .models import Pack, Report
+
+EXIT_OK, EXIT_POLICY, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+
+HELP = """Check what a Chinese CSR / ESG report discloses, topic by topic.
+
+`csrscan REPORT` is short for `csrscan scan REPORT`.
+
+Exit codes: 0 scanned (check: policy holds), 1 check: policy failed,
+2 usage, input, rules or config error, 3 internal error."""
+
+app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  pretty_exceptions_enable=False)
+
+
+class ScanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"csrscan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Check what a Chinese CSR / ESG report discloses."""
+
+
+RulesOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--rules", metavar="PATH", help="Add a rule pack (folder or YAML file); repeatable.")]
+PackOpt = Annotated[Optional[str], typer.Option(
+    "--pack", metavar="ID", help="Rule pack to use (default: cn-fin-csr, or the last --rules).")]
+EncodingOpt = Annotated[Optional[str], typer.Option(
+    help="Text encoding of .txt/.md input (default: detected).")]
+PasswordOpt = Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")]
+OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR PDF pages without a text layer.")]
+MaxPagesOpt = Annotated[int, typer.Option(help="Refuse PDFs with more pages.")]
+MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")]
+
+
+def ingest_options(encoding: str | None, password: str | None, ocr: bool,
+                   max_pages: int, max_bytes: int) -> IngestOptions:
+    from .ingest import IngestOptions
+
+    return IngestOptions(encoding=encoding, password=password, ocr=ocr,
+                         max_pages=max_pages, max_bytes=max_bytes)
+
+
+def load_pack(pack: str | None, rules: list[Path] | None) -> Pack:
+    from .rules import select_pack
+
+    return select_pack(pack, rules or ())
+
+
+def scan_one(path: str, pack: Pack, options: IngestOptions) -> Report:
+    """Scan a path, or standard input when path is '-'."""
+    from .pipeline import scan_bytes, scan_path
+
+    if path == "-":
+        return scan_bytes(sys.stdin.buffer.read(), "<stdin>", pack, options)
+    return scan_path(display_path(path), pack, options)
+
+
+def display_path(path: str) -> str:
+    """Relative to the working directory when below it, for deterministic output."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return str(p.relative_to(Path.cwd()))
+        except ValueError:
+            return str(p)
+    return path
+
+
+@app.command()
+def scan(
+    report: Annotated[str, typer.Argument(metavar="REPORT",
+                                          help="Report file (.pdf .docx .txt .md .html) or '-'.")],
+    fmt: Annotated[ScanFormat, typer.Option("--format", "-f", help="Output format.")
+                   ] = ScanFormat.table,
+    evidence: Annotated[bool, typer.Option("--evidence", "-e",
+                                           help="Quote the evidence with page:line.")] = False,
+    all_evidence: Annotated[bool, typer.Option(help="With --evidence: every quote.")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o",
+                                                   help="Write to a file.")] = None,
+    rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
+    password: PasswordOpt = None, ocr: OcrOpt = False,
+    max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
+) -> None:
+    """Scan one report and print the gap table: each topic covered / partial / missing."""
+    result = scan_one(report, load_pack(pack, rules),
+                      ingest_options(encoding, password, ocr, max_pages, max_bytes))
+    emit(render_scan(result, fmt.value, evidence, all_evidence, output), output)
+
+
+def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
+                output: Path | None) -> str | None:
+    """Render for a file or stdout; the table prints itself and returns None."""
+    from . import render
+
+    if fmt == "json":
+        return render.render_json(report)
+    if fmt == "markdown":
+        return render.render_markdown(report, evidence)
+    from .render_table import print_report
+
+    console = make_console(output)
+    print_report(report, console, evidence, all_evidence)
+    return console.export_text() if output else None
+
+
+def make_console(output: Path | None = None) -> object:
+    from rich.console import Console
+
+    if output is not None:
+        return Console(record=True, width=120, file=open(os.devnull, "w"), color_system=None)
+    return Console(highlight=False)
+
+
+def emit(text: str | None, output: Path | None) -> None:
+    if text is None:
+        return
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CsrscanError(f"cannot write output: {exc.strerror}", path=str(output)) from None
+
+
+def _register_subcommands() -> None:
+    """Sub-apps live in their own modules; imported here, run lazily."""
+    from .cli_rules import rules_app
+
+    app.add_typer(rules_app, name="rules")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: default to `scan`, map errors to exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    _register_subcommands()
+    commands = {c.name or (c.callback.__name__ if c.callback else "")
+                for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    if args and (args[0] == "-" or (not args[0].startswith("-") and args[0] not in commands)):
+        args.insert(0, "scan")
+    try:
+        code = app(args=args, prog_name="csrscan", standalone_mode=False)
+    except CsrscanError as exc:
+        typer.echo(f"csrscan: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("csrscan: interrupted", err=True)
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: click's message, exit 2
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for users
+        if os.environ.get("CSRSCAN_DEBUG"):
+            raise
+        typer.echo(f"csrscan: internal error: {type(exc).__name__}: {exc} "
+                   "(set CSRSCAN_DEBUG=1 for a traceback; please report it)", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,54 @@
+"""Grade a sentence: statement < measure < performance < target; spot gaps.
+
+Patterns work on normalized (simplified, half-width, lower-case) text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .models import Strength
+
+_UNIT = (r"(%|‰|亿元|万元|千元|元|美元|港元|亿|万|千|件|起|例|笔|次|人次|万人|人|户|家|个|项|场|期|"
+         r"小时|天|日|吨|千瓦时|度|份|篇|名|倍|个百分点|百分点|个工作日|分钟|秒|款|台|套|条|"
+         r"所|座|村|位|单|批|轮|门|节|课时|学时|亩|公里|平方米|mw|kwh|tco2e?)")
+FIGURE = re.compile(rf"\d[\d,.]*\s*(多|余)?\s*{_UNIT}|[一二两三四五六七八九十百千万亿]+[余多]?{_UNIT}"
+                    r"|同比(增长|下降|提升|减少)")
+_ZERO = re.compile(r"(未|没有|无)(发生|出现|收到|接到)|零(投诉|事故|事件|泄露|发生)|(0|零)\s*(起|件|次|例)")
+_TARGET = re.compile(
+    r"(到|至|于|在|截至)\s*20[2-9]\d\s*年(底|末|前)?.{0,30}(目标|力争|计划|将|实现|达到|完成|争取)"
+    r"|(目标|力争|计划|争取).{0,20}(到|至|于|在)?\s*20[2-9]\d\s*年"
+    r"|20[2-9]\d\s*年(前|底前|末前)")
+_MEASURE = re.compile(
+    r"建立|建设|构建|制定|修订|完善|健全|出台|印发|发布了|上线|部署|搭建|设立|成立|组建|开展|举办|"
+    r"组织|实施|落实|推出|推行|开发|研发|引入|采用|通过了|获得|取得|配备|设置|开通|打造|形成|"
+    r"加强|强化|升级|优化|落地|执行|签署|加入|投放|发放|提供|累计|拦截|识别|处理|办结|受理|"
+    r"培训|认证|审计|检查|排查|评估|监测|应用|设有|配置|覆盖|纳入|签订|协助|配合|联合|依托")
+_GAP = re.compile(
+    r"(尚未|暂未|未能|仍未|还未|尚无|暂无|没有)(建立|制定|设立|开展|实现|披露|形成|出台|成立|开通|"
+    r"纳入|覆盖|配备|完成|统计)|缺乏|缺少|有待(建立|完善|加强)")
+_NORMATIVE = re.compile(r"应当|应该|(?<![反适供效响对])应(?![用对急])|必须|需要|须|要求|鼓励|引导|督促")
+DEFAULT_SUBJECTS = ("本公司", "公司", "本行", "我行", "本集团", "集团", "我们", "我司", "本平台")
+
+
+def is_gap(norm: str) -> bool:
+    """A sentence that says something is *not* in place."""
+    return bool(_GAP.search(norm))
+
+
+def has_figure(norm: str) -> bool:
+    return bool(FIGURE.search(norm) or _ZERO.search(norm))
+
+
+def grade(norm: str, subjects: Sequence[str] = DEFAULT_SUBJECTS) -> Strength:
+    """How strong a piece of evidence is, from its own sentence."""
+    if _NORMATIVE.search(norm) and not any(s in norm for s in subjects):
+        return "statement"
+    if _TARGET.search(norm):
+        return "target"
+    if has_figure(norm):
+        return "performance"
+    if _MEASURE.search(norm):
+        return "measure"
+    return "statement"

@@ -1,0 +1,183 @@
+"""Sentences + rule pack → evidence, in one automaton pass per sentence."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from . import grade as grading
+from .models import Evidence, Indicator, Pack, Sentence
+from .normalize import normalize_term
+from .segment import tokenizer, tokens
+
+COUNTED_CONTEXTS = ("body", "table")
+Variants = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    kind: str
+    terms: tuple[str, ...]
+    within: int | None
+    regex: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledIndicator:
+    indicator: Indicator
+    patterns: tuple[CompiledPattern, ...]
+    exclude: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPack:
+    pack: Pack
+    terms: tuple[str, ...]
+    automaton: Any
+    by_term: dict[str, tuple[int, ...]]
+    with_regex: tuple[int, ...]
+    indicators: tuple[CompiledIndicator, ...]
+    subjects: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def compile_pack(pack: Pack) -> CompiledPack:
+    """Build the pack's automaton and term index once."""
+    import ahocorasick_rs  # lazy: matching is the only user
+
+    variants = tuple((normalize_term(k), tuple(normalize_term(x) for x in v))
+                     for k, v in pack.variants)
+    compiled = tuple(_compile_indicator(i, variants) for i in pack.indicators)
+    subjects = tuple(normalize_term(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
+    by_term: dict[str, set[int]] = defaultdict(set)
+    for k, ind in enumerate(compiled):
+        for pat in ind.patterns:
+            for term in pat.terms:
+                by_term[term].add(k)
+    terms = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
+    automaton = ahocorasick_rs.AhoCorasick(
+        terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
+    return CompiledPack(
+        pack=pack, terms=terms, automaton=automaton,
+        by_term={t: tuple(sorted(ks)) for t, ks in by_term.items()},
+        with_regex=tuple(k for k, c in enumerate(compiled)
+                         if any(p.regex for p in c.patterns)),
+        indicators=compiled, subjects=subjects)
+
+
+def _compile_indicator(ind: Indicator, variants: Variants) -> CompiledIndicator:
+    pats: list[CompiledPattern] = []
+    for p in ind.patterns:
+        terms = tuple(normalize_term(t) for t in p.terms)
+        regex = re.compile(p.regex) if p.regex else None
+        if p.kind == "any":
+            terms = tuple(dict.fromkeys(v for t in terms for v in with_variants(t, variants)))
+            pats.append(CompiledPattern(p.kind, terms, p.within, regex))
+        else:  # each combination of regional wordings is its own all-pattern
+            for combo in itertools.product(*(with_variants(t, variants) for t in terms)):
+                pats.append(CompiledPattern(p.kind, combo, p.within, regex))
+    exclude = frozenset(v for t in ind.exclude for v in with_variants(normalize_term(t), variants))
+    return CompiledIndicator(ind, tuple(pats), exclude)
+
+
+def with_variants(term: str, variants: Variants) -> list[str]:
+    """The term plus its regional wordings (信息 → 资讯 …)."""
+    out = [term]
+    for key, alts in variants:
+        out += [t.replace(key, alt) for t in list(out) if key in t for alt in alts]
+    return out
+
+
+def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack) -> tuple[Evidence, ...]:
+    """Every piece of evidence the pack finds, in document order."""
+    cp = compile_pack(pack)
+    found: list[Evidence] = []
+    for sentence in sentences:
+        if sentence.context in COUNTED_CONTEXTS:
+            found.extend(sentence_to_evidence(sentence, cp))
+    return tuple(found)
+
+
+def sentence_to_evidence(sentence: Sentence, cp: CompiledPack) -> list[Evidence]:
+    """Evidence from one sentence, for every indicator it satisfies."""
+    text = sentence.norm
+    raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
+    if not raw and not cp.with_regex:
+        return []
+    present_all = {cp.terms[i] for i, _, _ in raw}
+    spans = _whole_word_hits(text, [(cp.terms[i], s, e) for i, s, e in raw], cp)
+    candidates = {k for t in spans for k in cp.by_term.get(t, ())} | set(cp.with_regex)
+    results: list[Evidence] = []
+    gap = strength = None
+    for k in sorted(candidates):
+        ind = cp.indicators[k]
+        if ind.exclude & present_all:
+            continue
+        terms = _satisfied_terms(ind, text, spans)
+        if terms is None:
+            continue
+        if gap is None:
+            gap = grading.is_gap(text)
+        if gap or (ind.indicator.quantitative and not grading.has_figure(text)):
+            continue
+        strength = strength or grading.grade(text, cp.subjects)
+        results.append(Evidence(indicator=ind.indicator.id, page=sentence.page,
+                                line=sentence.line, text=sentence.text, terms=terms,
+                                strength=strength, origin=sentence.origin))
+    return results
+
+
+def _whole_word_hits(text: str, hits: list[tuple[str, int, int]], cp: CompiledPack
+                     ) -> dict[str, list[int]]:
+    """Term → token positions, dropping hits buried inside a longer, other word."""
+    if not hits:
+        return {}
+    toks = tokens(tokenizer(cp.terms), text)
+    starts = [s for _, s, _ in toks]
+    known = cp.by_term
+    spans: dict[str, list[int]] = defaultdict(list)
+    for term, s, e in hits:
+        if term not in known:
+            continue
+        idx = _token_index(starts, s)
+        word, ts, te = toks[idx]
+        if ts <= s and e <= te and (ts, te) != (s, e) and word not in known:
+            continue
+        spans[term].append(idx)
+    return spans
+
+
+def _token_index(starts: Sequence[int], offset: int) -> int:
+    import bisect
+
+    return max(bisect.bisect_right(starts, offset) - 1, 0)
+
+
+def _satisfied_terms(ind: CompiledIndicator, text: str, spans: dict[str, list[int]]
+                     ) -> tuple[str, ...] | None:
+    """The matched terms of the first satisfied pattern, or None."""
+    for pat in ind.patterns:
+        if pat.kind == "any":
+            hit = [t for t in pat.terms if t in spans]
+            if hit:
+                return tuple(sorted(hit))
+        elif pat.kind == "all":
+            if all(t in spans for t in pat.terms) and _within(pat, spans):
+                return tuple(sorted(set(pat.terms)))
+        elif pat.regex is not None:
+            m = pat.regex.search(text)
+            if m:
+                return (m.group(0),)
+    return None
+
+
+def _within(pat: CompiledPattern, spans: dict[str, list[int]]) -> bool:
+    if pat.within is None:
+        return True
+    choices = [spans[t][:8] for t in pat.terms]
+    return any(max(c) - min(c) <= pat.within for c in itertools.product(*choices))

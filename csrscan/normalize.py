@@ -1,0 +1,182 @@
+"""Document → NormPages: width and script folding, noise removal, CJK line joins.
+
+The normalized text (`norm`) stays aligned character by character with the
+report's own words (`orig`), so evidence is found in simplified, half-width
+text yet quoted exactly as the report wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from .models import Document, NormPage, Page
+
+# Full-width ASCII → ASCII, ideographic space → space: one char for one char.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-–—_·•|]*(第\s*)?(\d{1,4}|[ivxlcIVXLC]{1,6})(\s*页)?"
+    r"(\s*(/|of|共)\s*\d{1,4}\s*页?)?[\s\-–—_·•|]*$")
+_WEB_NOISE = re.compile(
+    r"^(分享到|分享至|扫一扫|扫码|点击|阅读原文|责任编辑|编辑[:：]|来源[:：]|原标题|返回|"
+    r"版权所有|免责声明|声明[:：]|关注|图片|相关阅读|相关新闻|推荐阅读|热门|举报|评论|"
+    r"上一篇|下一篇|打印|收藏|微信|微博|QQ|更多)")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])[ \t]+(?=[{_HAN}])")
+_ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
+_STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
+_HAN_CHAR = re.compile(rf"[{_HAN}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    number: int
+    orig: str
+    norm: str
+
+
+@cache
+def _t2s() -> Callable[[str], str]:
+    import opencc  # lazy: conversion is only needed when a document is read
+
+    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+
+
+def fold_width(text: str) -> str:
+    """Map full-width ASCII and odd spaces to their half-width forms."""
+    return text.translate(_WIDTH)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified, keeping the length (one char for one char)."""
+    out = _t2s()(text)
+    if len(out) == len(text):
+        return out
+    convert = _t2s()
+    return "".join(c if len(s := convert(c)) != 1 else s for c in text)
+
+
+def normalize_term(term: str) -> str:
+    """Fold a rule term the same way as report text."""
+    return to_simplified(fold_width(term)).lower()
+
+
+def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
+    """Normalize every page of a document."""
+    pages = [page_to_lines(p) for p in doc.pages]
+    furniture = repeated_furniture(pages) if doc.format == "pdf" else frozenset()
+    return tuple(lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
+                 for page, lines in zip(doc.pages, pages))
+
+
+def page_to_lines(page: Page) -> list[Line]:
+    """Split a page into numbered lines with aligned normalized twins."""
+    raw = page.text.split("\n")
+    folded = fold_width(page.text)
+    norm = to_simplified(folded).lower().split("\n")
+    if len(norm) != len(raw):  # lower() of odd letters may change length
+        norm = [to_simplified(fold_width(r)) for r in raw]
+    lines = []
+    for i, (o, n) in enumerate(zip(raw, norm)):
+        if len(o) != len(n):
+            n = fold_width(o)
+        o, n = _drop_han_spaces(o, n)
+        lines.append(Line(page.first_line + i, o.rstrip(), n.rstrip()))
+    return lines
+
+
+def _drop_han_spaces(orig: str, norm: str) -> tuple[str, str]:
+    """Remove letter-spacing between Han characters in both twins alike."""
+    if " " not in norm and "\t" not in norm:
+        return orig, norm
+    keep = [True] * len(norm)
+    for m in _SPACE_BETWEEN_HAN.finditer(norm):
+        for k in range(m.start(), m.end()):
+            keep[k] = False
+    return ("".join(c for c, k in zip(orig, keep) if k),
+            "".join(c for c, k in zip(norm, keep) if k))
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip())
+
+
+def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:
+    """Lines at the top or bottom of most pages: running headers and footers."""
+    if len(pages) < 3:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        body = [ln for ln in lines if ln.norm.strip()]
+        edge = {_furniture_key(ln.norm) for ln in body[:3] + body[-3:]}
+        counts.update(k for k in edge if k and len(k) <= 80)
+    need = max(3, len(pages) // 2)
+    return frozenset(k for k, n in counts.items() if n >= need)
+
+
+def is_noise(line: Line, furniture: frozenset[str]) -> bool:
+    """Page numbers, running headers/footers and web-page chrome."""
+    text = line.norm.strip()
+    if not text:
+        return False
+    if _PAGE_NUMBER.match(text) or _furniture_key(text) in furniture:
+        return True
+    return len(text) <= 30 and bool(_WEB_NOISE.match(text))
+
+
+def lines_to_normpage(page: Page, lines: Sequence[Line]) -> NormPage:
+    """Join lines into page text: wrapped lines joined, paragraph breaks kept."""
+    width = _typical_width(lines)
+    orig_parts: list[str] = []
+    norm_parts: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    offset = 0
+    prev: Line | None = None
+    for line in lines:
+        if prev is not None:
+            sep = _separator(prev, line, width)
+            orig_parts.append(sep)
+            norm_parts.append(sep)
+            offset += len(sep)
+        starts.append(offset)
+        numbers.append(line.number)
+        orig_parts.append(line.orig)
+        norm_parts.append(line.norm)
+        offset += len(line.norm)
+        prev = line
+    return NormPage(number=page.number, orig="".join(orig_parts), norm="".join(norm_parts),
+                    line_starts=tuple(starts), line_numbers=tuple(numbers),
+                    origin=page.origin)
+
+
+def _typical_width(lines: Sequence[Line]) -> int:
+    widths = sorted(len(ln.norm.strip()) for ln in lines if ln.norm.strip())
+    return widths[int(len(widths) * 0.8)] if widths else 0
+
+
+def _separator(prev: Line, line: Line, width: int) -> str:
+    """'' inside a wrapped CJK paragraph, ' ' inside wrapped Latin, '\\n' at a break."""
+    a, b = prev.norm.strip(), line.norm.lstrip()
+    if not a or not b or line.number != prev.number + 1 or line.norm[:1].isspace():
+        return "\n"
+    if len(a) < 0.75 * width or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
+        return "\n"
+    if _HAN_CHAR.match(b[0]) or _HAN_CHAR.match(a[-1]):
+        return ""
+    return " "
+
+
+def script_of(pages: Sequence[NormPage]) -> str:
+    """'simplified', 'traditional' or 'mixed', from how much t2s changed."""
+    han = changed = 0
+    for p in pages:
+        for o, n in zip(p.orig, p.norm):
+            if "\u4e00" <= o <= "\u9fff":
+                han += 1
+                changed += o != n
+    share = changed / han if han else 0.0
+    return "traditional" if share >= 0.08 else "mixed" if share >= 0.01 else "simplified"

@@ -1,0 +1,46 @@
+"""The whole scan: ingest → normalize → segment → match → score → Report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import InputError
+from .ingest import IngestOptions, bytes_to_document, path_to_document
+from .match import sentences_to_evidence
+from .models import Document, Pack, Report, SourceInfo
+from .normalize import document_to_normpages, script_of
+from .rules import select_pack
+from .score import evidence_to_topics
+from .segment import normpages_to_sentences
+
+
+def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptions()
+              ) -> Report:
+    """Scan one report file (or '-' for stdin bytes read by the caller)."""
+    return document_to_report(path_to_document(path, options), pack)
+
+
+def scan_bytes(data: bytes, name: str, pack: Pack,
+               options: IngestOptions = IngestOptions()) -> Report:
+    return document_to_report(bytes_to_document(data, name, options), pack)
+
+
+def document_to_report(doc: Document, pack: Pack) -> Report:
+    """Run every stage after ingest on one document."""
+    pages = document_to_normpages(doc)
+    if not any(p.norm.strip() for p in pages):
+        raise InputError("no usable text in the document", path=doc.path)
+    sentences = normpages_to_sentences(pages)
+    topics = evidence_to_topics(sentences_to_evidence(sentences, pack), pack)
+    source = SourceInfo(path=doc.path, sha256=doc.sha256, format=doc.format,
+                        pages=len(doc.pages), chars=doc.chars, script=script_of(pages),
+                        encoding=doc.encoding)
+    return Report(source=source, pack_id=pack.id, pack_version=pack.version,
+                  topics=topics, warnings=tuple(doc.warnings))
+
+
+def scan(path: str | Path, pack_id: str | None = None,
+         rules: Sequence[str | Path] = ()) -> Report:
+    """Library entry point: scan a file with the chosen pack."""
+    return scan_path(path, select_pack(pack_id, rules))

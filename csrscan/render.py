@@ -1,0 +1,97 @@
+"""Report → plain data, JSON and Markdown (the stable machine contract)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .models import Evidence, IndicatorResult, Report, TopicResult
+
+SCHEMA = "csrscan.report/1"
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The `csrscan.report/1` contract (docs/json.md)."""
+    src = report.source
+    levels = [t.level for t in report.topics]
+    return {
+        "schema": SCHEMA,
+        "source": {"path": src.path, "sha256": src.sha256, "format": src.format,
+                   "pages": src.pages, "chars": src.chars, "script": src.script,
+                   "encoding": src.encoding},
+        "pack": {"id": report.pack_id, "version": report.pack_version},
+        "topics": [topic_to_dict(t) for t in report.topics],
+        "summary": {"covered": levels.count(2), "partial": levels.count(1),
+                    "missing": levels.count(0), "score": report.score},
+        "warnings": sorted(report.warnings),
+    }
+
+
+def topic_to_dict(topic: TopicResult) -> dict[str, Any]:
+    return {"id": topic.topic.id, "name": topic.topic.name, "level": topic.level,
+            "status": topic.status, "score": topic.score,
+            "indicators": [indicator_to_dict(r) for r in topic.indicators]}
+
+
+def indicator_to_dict(result: IndicatorResult) -> dict[str, Any]:
+    ind = result.indicator
+    return {"id": ind.id, "name": ind.name, "found": result.found,
+            "quantitative": result.quantitative, "strength": result.strength,
+            "refs": list(ind.refs),
+            "evidence": [evidence_to_dict(e) for e in result.evidence]}
+
+
+def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
+    return {"page": ev.page, "line": ev.line, "text": ev.text, "terms": list(ev.terms),
+            "strength": ev.strength, "ocr": ev.origin == "ocr"}
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+STATUS_MARK = {"covered": "✅ covered", "partial": "🟡 partial", "missing": "❌ missing"}
+
+
+def render_markdown(report: Report, evidence: bool = False) -> str:
+    """The gap table as GitHub-flavoured Markdown."""
+    src = report.source
+    rows = [f"# csrscan: {src.path}", "",
+            f"Pack `{report.pack_id}` {report.pack_version} · {src.format}, "
+            f"{src.pages} page(s), {src.chars} chars, {src.script}", "",
+            "| topic | status | indicators | strongest | missing indicators |",
+            "| --- | --- | --- | --- | --- |"]
+    for t in report.topics:
+        found = sum(r.found for r in t.indicators)
+        missing = ", ".join(r.indicator.name for r in t.indicators if not r.found) or "—"
+        rows.append(f"| {t.topic.name} `{t.topic.id}` | {STATUS_MARK[t.status]} | "
+                    f"{found}/{len(t.indicators)} | {strongest(t)} | {missing} |")
+    rows += ["", summary_line(report)]
+    if evidence:
+        rows += ["", "## Evidence", ""] + _markdown_evidence(report)
+    for w in sorted(report.warnings):
+        rows.append(f"\n> warning: {w}")
+    return "\n".join(rows) + "\n"
+
+
+def _markdown_evidence(report: Report) -> list[str]:
+    out = []
+    for t in report.topics:
+        for r in t.indicators:
+            for e in r.evidence:
+                out.append(f"- `{r.indicator.id}` p.{e.page}:{e.line} [{e.strength}] "
+                           f"{e.text.strip()}")
+    return out
+
+
+def strongest(topic: TopicResult) -> str:
+    grades = [r.strength for r in topic.indicators if r.strength]
+    from .models import STRENGTHS
+
+    return max(grades, key=STRENGTHS.index) if grades else "—"
+
+
+def summary_line(report: Report) -> str:
+    levels = [t.level for t in report.topics]
+    return (f"{levels.count(2)} covered, {levels.count(1)} partial, "
+            f"{levels.count(0)} missing of {len(levels)} topics; score {report.score:.2f}")

@@ -1,0 +1,95 @@
+"""NormPages → sentences with page/line and context; tokens on demand.
+
+Tokens come from jieba's algorithm and dictionary (the rjieba engine: the
+same output as jieba, 30× faster, no load time), in a private tokenizer per
+rule pack, with the pack's terms added; the global tokenizer is never touched.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+from .models import Context, NormPage, Sentence
+
+_TERMINATORS = "。！？!?；;"
+_CLOSERS = "”’」』)）\"'"
+_SENTENCE = re.compile(rf"[^\n{_TERMINATORS}]*(?:[{_TERMINATORS}]+[{_CLOSERS}]*|\n|$)")
+MAX_SENTENCE = 400
+_TOC = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d{1,4}\s*$|^\S.{0,40}?\s{2,}\d{1,4}$")
+_INDEX = re.compile(
+    r"gri\s*\d{3}|kpi\s*[ab]\d|(?<![\w.])[ab]\d{1,2}\.\d(?!\d)|fn-[a-z]{2}-\d{3}|sasb|tcfd|"
+    r"指标索引|内容索引|对照索引|索引表|指引对照|报告索引|指标对照")
+_HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分篇]|"
+                      r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,24}$")
+
+
+def normpages_to_sentences(pages: Sequence[NormPage]) -> tuple[Sentence, ...]:
+    """Split every page into located, context-tagged sentences."""
+    return tuple(s for page in pages for s in page_to_sentences(page))
+
+
+def page_to_sentences(page: NormPage) -> Iterator[Sentence]:
+    """Split one page on sentence punctuation and paragraph breaks."""
+    for m in _SENTENCE.finditer(page.norm):
+        for start, end in _pieces(page.norm, m.start(), m.end()):
+            norm = page.norm[start:end]
+            yield Sentence(page=page.number, line=line_at(page, start), start=start,
+                           end=end, text=page.orig[start:end], norm=norm,
+                           context=context_of(norm), origin=page.origin)
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Trim whitespace; cut over-long runs (flattened tables) at commas/spaces."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > MAX_SENTENCE:
+        cut = max(text.rfind(c, start, start + MAX_SENTENCE) for c in "，, \t")
+        cut = cut + 1 if cut > start else start + MAX_SENTENCE
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
+
+
+def line_at(page: NormPage, offset: int) -> int:
+    """The source line number holding character `offset` of the page."""
+    i = bisect.bisect_right(page.line_starts, offset) - 1
+    return page.line_numbers[max(i, 0)] if page.line_numbers else 1
+
+
+def context_of(norm: str) -> Context:
+    """Where a sentence stands: body text, or furniture that discloses nothing."""
+    text = norm.strip()
+    if _TOC.search(text):
+        return "toc"
+    if _INDEX.search(text):
+        return "index"
+    if text[-1:] not in _TERMINATORS + _CLOSERS + "，,：:" and _HEADING.match(text) \
+            and not re.search(r"\d", text.split(" ", 1)[-1]):
+        return "heading"
+    return "body"
+
+
+@lru_cache(maxsize=8)
+def tokenizer(terms: tuple[str, ...]) -> Any:
+    """A private jieba-compatible tokenizer that knows the pack's terms."""
+    import rjieba  # lazy: only sentences with candidate hits are tokenized
+
+    engine = rjieba.Jieba()
+    for term in terms:
+        if len(term) > 1 and not term.isascii():
+            engine.add_word(term, 200000, None)
+    return engine
+
+
+def tokens(engine: Any, text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) for every token of `text`."""
+    return list(engine.tokenize(text))
