@@ -253,13 +253,19 @@ def build_story(blocks: list[tuple], toc_pages: dict[str, int]) -> list:
 
 # ---- document -----------------------------------------------------------------
 
+def _company(title: str) -> str:
+    """The company name at the start of a report title (or the whole title)."""
+    m = re.match(r".+?(?:公司|銀行|银行)", title)
+    return m.group(0) if m else title
+
+
 class ReportDoc(BaseDocTemplate):
     def __init__(self, target, title: str, short_name: str):
         super().__init__(
             target, pagesize=A4, invariant=1,
             leftMargin=MARGIN_X, rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-            title=title, author=title.split("20")[0] or title,
+            title=title, author=_company(title),
             subject="csrscan sample report", creator="samples/make_sample_pdf.py",
         )
         self.report_title = title
