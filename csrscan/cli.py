@@ -33,7 +33,7 @@ Exit codes: 0 scanned (check: policy holds), 1 check: policy failed,
 
 app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
                   context_settings={"help_option_names": ["-h", "--help"]},
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
 class ScanFormat(str, Enum):

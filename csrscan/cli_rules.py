@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 rules_app = typer.Typer(help="List, show, validate, test and document rule packs.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
 
 RulesOpt = Annotated[Optional[list[Path]], typer.Option(
     "--rules", metavar="PATH", help="Add a rule pack (folder or YAML file); repeatable.")]

@@ -22,7 +22,7 @@ MAX_SENTENCE = 400
 _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d{1,4}\s*$|^\S.{0,40}?\s{2,}\d{1,4}$")
 _INDEX = re.compile(
     r"gri\s*\d{3}|kpi\s*[ab]\d|(?<![\w.])[ab]\d{1,2}\.\d(?!\d)|fn-[a-z]{2}-\d{3}|sasb|tcfd|"
-    r"指标索引|内容索引|对照索引|索引表|指引对照|报告索引|指标对照")
+    r"指标索引|内容索引|对照索引|索引表|指引对照|报告索引|指标对照", re.IGNORECASE)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分篇]|"
                       r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,24}$")
 
@@ -84,9 +84,11 @@ def tokenizer(terms: tuple[str, ...]) -> Any:
     import rjieba  # lazy: only sentences with candidate hits are tokenized
 
     engine = rjieba.Jieba()
+    # Only unknown terms are added, at the frequency that just joins them:
+    # a forced high frequency would split longer dictionary words (绿色|通道).
     for term in terms:
-        if len(term) > 1 and not term.isascii():
-            engine.add_word(term, 200000, None)
+        if len(term) > 1 and not term.isascii() and not engine.has_word(term):
+            engine.add_word(term, engine.suggest_freq(term), None)
     return engine
 
 

@@ -1,0 +1,50 @@
+"""Shared fixtures: the built-in pack and report files written by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from csrscan.models import Pack
+from csrscan.rules import select_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def pack() -> Pack:
+    return select_pack(None)
+
+
+def write_pdf(path: Path, pages: Sequence[Sequence[str]], header: str | None = None) -> Path:
+    """A PDF with one list of lines per page (CJK font, page-number footer)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for number, lines in enumerate(pages, start=1):
+        c.setFont("STSong-Light", 11)
+        if header:
+            c.drawString(72, A4[1] - 40, header)
+        y = A4[1] - 80
+        for line in lines:
+            c.drawString(72, y, line)
+            y -= 18
+        c.drawCentredString(A4[0] / 2, 30, f"- {number} -")
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture()
+def make_pdf(tmp_path: Path) -> Callable[..., Path]:
+    def make(pages: Sequence[Sequence[str]], name: str = "report.pdf",
+             header: str | None = None) -> Path:
+        return write_pdf(tmp_path / name, pages, header)
+
+    return make

@@ -1,0 +1,136 @@
+"""The CLI end to end: typer's runner and a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from csrscan import __version__
+from csrscan.cli import main
+
+DRAFT = """# 某消费金融公司 2024 年社会责任报告
+
+## 数据安全
+
+公司制定《数据安全管理办法》，明确数据安全责任部门与岗位职责。
+报告期内，公司未发生重大数据泄露事件。
+公司全年开展数据安全培训8场，覆盖员工1200人次。
+"""
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+@pytest.fixture()
+def draft(tmp_path: Path) -> Path:
+    path = tmp_path / "draft.md"
+    path.write_text(DRAFT, encoding="utf-8")
+    return path
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--version"], capsys)
+    assert (code, out.strip()) == (0, f"csrscan {__version__}")
+
+
+def test_default_command_is_scan_and_json_contract(draft: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run([str(draft), "--format", "json"], capsys)
+    assert code == 0, err
+    rep = json.loads(out)
+    assert rep["schema"] == "csrscan.report/1"
+    assert set(rep) == {"schema", "source", "pack", "topics", "summary", "warnings"}
+    assert rep["source"]["format"] == "md" and rep["source"]["pages"] == 1
+    assert rep["pack"]["id"] == "cn-fin-csr"
+    ds = next(t for t in rep["topics"] if t["id"] == "data_security")
+    assert (ds["level"], ds["status"]) == (2, "covered")
+    incidents = next(i for i in ds["indicators"] if i["id"] == "data_security.incidents")
+    [ev] = incidents["evidence"]
+    assert (ev["page"], ev["line"], ev["strength"]) == (1, 6, "performance")
+    assert ev["text"] == "报告期内，公司未发生重大数据泄露事件。"
+    s = rep["summary"]
+    assert s["covered"] + s["partial"] + s["missing"] == len(rep["topics"])
+
+
+def test_output_is_deterministic(draft: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    first = run([str(draft), "-f", "json"], capsys)[1]
+    assert run([str(draft), "-f", "json"], capsys)[1] == first
+
+
+def test_table_and_evidence(draft: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(["scan", str(draft), "--evidence"], capsys)
+    assert code == 0
+    assert "data_security" in out and "covered" in out
+    assert "p.1:6" in out and "未发生重大数据泄露事件" in out
+
+
+def test_markdown(draft: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(["scan", str(draft), "-f", "markdown", "-e"], capsys)
+    assert code == 0
+    assert "| topic | status |" in out and "`data_security.incidents` p.1:6" in out
+
+
+def test_output_file(draft: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "out.json"
+    code, out, _ = run([str(draft), "-f", "json", "-o", str(target)], capsys)
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "csrscan.report/1"
+
+
+def test_missing_file_is_exit_2_with_one_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run([str(tmp_path / "nope.pdf")], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "nope.pdf" in err and "Traceback" not in err
+
+
+def test_invalid_rules_is_exit_2(draft: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack: {id: bad, version: '1', name: B}\ntopics: [{id: x}]\n", "utf-8")
+    code, _, err = run([str(draft), "--rules", str(bad)], capsys)
+    assert code == 2 and "bad.yaml" in err
+
+
+def test_usage_error_is_exit_2(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(["scan", "x.md", "--format", "yaml"], capsys)
+    assert code == 2 and "yaml" in err
+
+
+def test_rules_commands(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(["rules", "list"], capsys)
+    assert code == 0 and out.startswith("cn-fin-csr")
+    code, out, _ = run(["rules", "show", "data_security.incidents"], capsys)
+    assert code == 0 and "SASB FN-CF-230a.1" in out
+    code, out, _ = run(["rules", "test"], capsys)
+    assert code == 0 and " 0 failed" in out
+
+
+def test_pdf_scan(make_pdf: Callable[..., Path], capsys) -> None:  # type: ignore[no-untyped-def]
+    lines = ["公司制定《数据安全管理办法》，明确数据安全责任部门。",
+             "报告期内，公司未发生重大数据泄露事件。"]
+    pdf = make_pdf([["概述：本报告介绍公司情况。"], lines, ["其他内容。"]],
+                   header="某公司2024年社会责任报告")
+    code, out, err = run([str(pdf), "-f", "json"], capsys)
+    assert code == 0, err
+    rep = json.loads(out)
+    assert rep["source"]["pages"] == 3 and rep["source"]["format"] == "pdf"
+    ev = [e for t in rep["topics"] for i in t["indicators"] for e in i["evidence"]]
+    assert {(e["page"], e["text"]) for e in ev} >= {(2, lines[1])}
+
+
+def test_subprocess_stdin_and_exit_codes(draft: Path, tmp_path: Path) -> None:
+    ok = subprocess.run([sys.executable, "-m", "csrscan", "-", "-f", "json"],
+                        input=draft.read_bytes(), capture_output=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["source"]["path"] == "<stdin>"
+    bad = subprocess.run([sys.executable, "-m", "csrscan", str(tmp_path / "missing.txt")],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert "missing.txt" in bad.stderr and "Traceback" not in bad.stderr
