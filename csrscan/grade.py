@@ -29,7 +29,13 @@ _GAP = re.compile(
     r"(尚未|暂未|未能|仍未|还未|尚无|暂无|没有)(建立|制定|设立|开展|实现|披露|形成|出台|成立|开通|"
     r"纳入|覆盖|配备|完成|统计)|缺乏|缺少|有待(建立|完善|加强)")
 _NORMATIVE = re.compile(r"应当|应该|(?<![反适供效响对])应(?![用对急])|必须|需要|须|要求|鼓励|引导|督促")
+_SHORT_NAME = re.compile(r"[(（]\s*(?:以下)?简称\s*[:：]?\s*[“\"'「『]([^”\"'」』]{2,12})[”\"'」』]")
 DEFAULT_SUBJECTS = ("本公司", "公司", "本行", "我行", "本集团", "集团", "我们", "我司", "本平台")
+
+
+def own_names(norm: str) -> tuple[str, ...]:
+    """Short names a report gives itself: …有限公司（以下简称“汇信消金”）."""
+    return tuple(sorted(set(_SHORT_NAME.findall(norm))))
 
 
 def is_gap(norm: str) -> bool:

@@ -16,6 +16,8 @@ from .normalize import normalize_term
 from .segment import tokenizer, tokens
 
 COUNTED_CONTEXTS = ("body", "table")
+LIST_MIN_TOPICS = 3  # a sentence naming this many topics …
+LIST_CHARS_PER_TOPIC = 16  # … in fewer characters each is a list
 Variants = tuple[tuple[str, tuple[str, ...]], ...]
 
 
@@ -93,17 +95,34 @@ def with_variants(term: str, variants: Variants) -> list[str]:
     return out
 
 
-def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack) -> tuple[Evidence, ...]:
-    """Every piece of evidence the pack finds, in document order."""
+def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
+                          own_names: Sequence[str] = ()) -> tuple[Evidence, ...]:
+    """Every piece of evidence the pack finds, in document order.
+
+    `own_names` are the report's names for its own company (its short name),
+    which count like 本公司 when telling action from normative talk.
+    """
     cp = compile_pack(pack)
+    subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
     found: list[Evidence] = []
     for sentence in sentences:
         if sentence.context in COUNTED_CONTEXTS:
-            found.extend(sentence_to_evidence(sentence, cp))
+            found.extend(drop_topic_lists(sentence_to_evidence(sentence, cp, subjects),
+                                          sentence, cp))
     return tuple(found)
 
 
-def sentence_to_evidence(sentence: Sentence, cp: CompiledPack) -> list[Evidence]:
+def drop_topic_lists(found: list[Evidence], sentence: Sentence, cp: CompiledPack
+                     ) -> list[Evidence]:
+    """A materiality list or topic enumeration names topics; it discloses nothing."""
+    topics = {e.indicator.split(".", 1)[0] for e in found}
+    if len(topics) >= LIST_MIN_TOPICS and len(sentence.norm) < LIST_CHARS_PER_TOPIC * len(topics):
+        return []
+    return found
+
+
+def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
+                         subjects: Sequence[str] = ()) -> list[Evidence]:
     """Evidence from one sentence, for every indicator it satisfies."""
     text = sentence.norm
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
@@ -125,7 +144,7 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack) -> list[Evidence]
             gap = grading.is_gap(text)
         if gap or (ind.indicator.quantitative and not grading.has_figure(text)):
             continue
-        strength = strength or grading.grade(text, cp.subjects)
+        strength = strength or grading.grade(text, subjects or cp.subjects)
         results.append(Evidence(indicator=ind.indicator.id, page=sentence.page,
                                 line=sentence.line, text=sentence.text, terms=terms,
                                 strength=strength, origin=sentence.origin))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import InputError
+from .grade import own_names
 from .ingest import IngestOptions, bytes_to_document, path_to_document
 from .match import sentences_to_evidence
 from .models import Document, Pack, Report, SourceInfo
@@ -13,6 +14,9 @@ from .normalize import document_to_normpages, script_of
 from .rules import select_pack
 from .score import evidence_to_topics
 from .segment import normpages_to_sentences
+
+
+FRONT_PAGES = 5  # where a report introduces its own short name
 
 
 def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptions()
@@ -32,7 +36,8 @@ def document_to_report(doc: Document, pack: Pack) -> Report:
     if not any(p.norm.strip() for p in pages):
         raise InputError("no usable text in the document", path=doc.path)
     sentences = normpages_to_sentences(pages)
-    topics = evidence_to_topics(sentences_to_evidence(sentences, pack), pack)
+    names = own_names("\n".join(p.norm for p in pages[:FRONT_PAGES]))
+    topics = evidence_to_topics(sentences_to_evidence(sentences, pack, names), pack)
     source = SourceInfo(path=doc.path, sha256=doc.sha256, format=doc.format,
                         pages=len(doc.pages), chars=doc.chars, script=script_of(pages),
                         encoding=doc.encoding)

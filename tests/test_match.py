@@ -98,3 +98,34 @@ def test_strength_grades() -> None:
     assert grade("公司力争到2027年绿色贷款占比达到10%。") == "target"
     assert grade("金融机构应当建立绿色金融制度。") == "statement"
     assert grade("本行应监管要求建立了绿色金融制度。") == "measure"
+
+
+LIST_PACK = """pack: {id: l, version: '1.0', name: L}
+topics:
+""" + "".join(f"""  - id: t{k}
+    name: T{k}
+    indicators:
+      - id: t{k}.x
+        name: X
+        patterns: [{{any: [{word}]}}]
+        examples: {{pass: [a。], fail: [b。]}}
+""" for k, word in enumerate(["数据安全", "绿色金融", "普惠金融"]))
+
+
+def test_topic_lists_are_not_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "l.yaml"
+    path.write_text(LIST_PACK, encoding="utf-8")
+    p = load_pack(path)
+    assert text_to_indicators("实质性议题包括数据安全、绿色金融、普惠金融等。", p) == ()
+    long = ("公司建立数据安全管理制度，推出绿色金融产品体系，并通过线上渠道为小微企业"
+            "提供普惠金融服务，全年累计服务客户超过一百万户。")
+    assert text_to_indicators(long, p) == ("t0.x", "t1.x", "t2.x")
+
+
+def test_own_short_name_counts_as_the_company() -> None:
+    from csrscan.grade import own_names
+
+    names = own_names("汇信消费金融股份有限公司（以下简称“汇信消金”）成立于2015年。")
+    assert names == ("汇信消金",)
+    assert grade("汇信消金需要持续完善数据安全制度。") == "statement"
+    assert grade("汇信消金需要持续完善数据安全制度。", ("汇信消金",)) == "measure"
