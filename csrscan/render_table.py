@@ -25,9 +25,12 @@ def print_report(report: Report, console: Any, evidence: bool = False,
     src = report.source
     table = Table(title=f"{src.path} · {src.format}, {src.pages} p., {src.script}",
                   title_justify="left", expand=False)
-    for col, kw in (("topic", {}), ("status", {}), ("found", {"justify": "right"}),
-                    ("coverage", {}), ("depth", {}), ("missing indicators", {"overflow": "fold"})):
-        table.add_column(col, **kw)
+    table.add_column("topic", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("found", justify="right", no_wrap=True)
+    table.add_column("coverage", no_wrap=True)
+    table.add_column("depth", no_wrap=True)
+    table.add_column("missing indicators", overflow="fold", ratio=1)
     for t in report.topics:
         table.add_row(*_row(t))
     console.print(table)
