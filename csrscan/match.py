@@ -27,6 +27,10 @@ class CompiledPattern:
     terms: tuple[str, ...]
     within: int | None
     regex: re.Pattern[str] | None
+    term_set: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "term_set", frozenset(self.terms))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +186,7 @@ def _satisfied_terms(ind: CompiledIndicator, text: str, spans: dict[str, list[in
     """The matched terms of the first satisfied pattern, or None."""
     for pat in ind.patterns:
         if pat.kind == "any":
-            hit = [t for t in pat.terms if t in spans]
+            hit = pat.term_set.intersection(spans)
             if hit:
                 return tuple(sorted(hit))
         elif pat.kind == "all":

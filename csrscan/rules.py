@@ -33,10 +33,10 @@ def schema_path() -> Path:
 
 @cache
 def _validator() -> Any:
-    import jsonschema  # lazy: only rule loading needs it
+    import fastjsonschema  # lazy; compiles the schema to Python: 20× faster than jsonschema
 
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return fastjsonschema.compile(schema)
 
 
 def discover_packs(extra: Sequence[str | Path] = ()) -> dict[str, Path]:
@@ -96,7 +96,9 @@ def _pack_files(root: Path) -> list[Path]:
 
 def _read_yaml(file: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        # The C loader is ~10× faster; both are safe loaders (no Python tags).
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read: {exc}", path=str(file)) from None
     except yaml.YAMLError as exc:
@@ -111,24 +113,37 @@ def _read_yaml(file: Path) -> dict[str, Any]:
 
 
 def _validated(file: Path) -> dict[str, Any]:
+    import fastjsonschema
+
     data = _read_yaml(file)
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        where = list(err.absolute_path)
-        raise RuleError(_schema_message(err), path=str(file),
-                        rule=_rule_at(data, where), key=_key_at(where))
+    try:
+        _validator()(data)
+    except fastjsonschema.JsonSchemaValueException as err:
+        where: list[Any] = [int(s) if s.isdigit() else s for s in (err.path or [])[1:]]
+        raise RuleError(_schema_message(err, _node_at(data, where)), path=str(file),
+                        rule=_rule_at(data, where), key=_key_at(where)) from None
     _check_regexes(data, file)
     return data
 
 
-def _schema_message(err: Any) -> str:
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+def _node_at(data: Any, where: list[Any]) -> Any:
+    for step in where:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _schema_message(err: Any, node: Any) -> str:
+    if err.rule == "additionalProperties" and isinstance(node, dict):
+        known = set(err.definition.get("properties", {}))
+        extra = sorted(str(k) for k in set(node) - known)
         return f"unknown key {', '.join(map(repr, extra))}"
-    if err.validator == "oneOf":
+    if err.rule == "oneOf":
         return "a pattern takes exactly one of 'any', 'all' (with optional 'within') or 'regex'"
-    return str(err.message)
+    name = str(err.name)
+    return str(err.message).replace(name, "value", 1) if name != "data" else str(err.message)
 
 
 def _rule_at(data: Any, where: list[Any]) -> str | None:
