@@ -157,21 +157,29 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
 
 def _whole_word_hits(text: str, hits: list[tuple[str, int, int]], cp: CompiledPack
                      ) -> dict[str, list[int]]:
-    """Term → token positions, dropping hits buried inside a longer, other word."""
+    """Term → token positions, for hits that are whole words in this sentence.
+
+    A hit is dropped when one of its ends cuts through a dictionary word that
+    is not a pack term: 绿色 in 绿色通道, 停催 in 暂停|催收, 合规部 in 合规|部署.
+    Cutting a pack term (数据 in 数据安全) or a word jieba only guessed (an
+    out-of-vocabulary token such as 工作日内) keeps the hit.
+    """
     if not hits:
         return {}
-    toks = tokens(tokenizer(cp.terms), text)
+    engine = tokenizer(cp.terms)
+    toks = tokens(engine, text)
     starts = [s for _, s, _ in toks]
     known = cp.by_term
     spans: dict[str, list[int]] = defaultdict(list)
     for term, s, e in hits:
         if term not in known:
             continue
-        idx = _token_index(starts, s)
-        word, ts, te = toks[idx]
-        if ts <= s and e <= te and (ts, te) != (s, e) and word not in known:
-            continue
-        spans[term].append(idx)
+        first = _token_index(starts, s)
+        last = _token_index(starts, e - 1)
+        cut = [toks[first]] if toks[first][1] < s else []
+        cut += [toks[last]] if toks[last][2] > e else []
+        if not any(w not in known and engine.has_word(w) for w, _, _ in cut):
+            spans[term].append(first)
     return spans
 
 
