@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import grade as grading
-from .models import Evidence, Indicator, Pack, Sentence
+from .models import Evidence, Indicator, Pack, Pattern, Sentence
 from .normalize import normalize_term
 from .segment import tokenizer, tokens
 
@@ -58,7 +58,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
 
     variants = tuple((normalize_term(k), tuple(normalize_term(x) for x in v))
                      for k, v in pack.variants)
-    compiled = tuple(_compile_indicator(i, variants) for i in pack.indicators)
+    compiled = tuple(_compile_indicator(i, variants)
+                     for i in (*pack.indicators, *mention_indicators(pack)))
     subjects = tuple(normalize_term(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
     by_term: dict[str, set[int]] = defaultdict(set)
     for k, ind in enumerate(compiled):
@@ -74,6 +75,13 @@ def compile_pack(pack: Pack) -> CompiledPack:
         with_regex=tuple(k for k, c in enumerate(compiled)
                          if any(p.regex for p in c.patterns)),
         indicators=compiled, subjects=subjects)
+
+
+def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
+    """A topic's mention words act as one pseudo-indicator whose id is the topic id."""
+    return tuple(Indicator(id=t.id, topic=t.id, name=t.name, name_en=t.name_en, description="",
+                           refs=(), patterns=(Pattern(kind="any", terms=t.mentions),))
+                 for t in pack.topics if t.mentions)
 
 
 def _compile_indicator(ind: Indicator, variants: Variants) -> CompiledIndicator:

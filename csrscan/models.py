@@ -114,6 +114,7 @@ class Topic:
     name_en: str
     refs: tuple[str, ...]
     indicators: tuple[Indicator, ...]
+    mentions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,7 @@ class TopicResult:
     level: int
     score: float
     indicators: tuple[IndicatorResult, ...]
+    mentions: tuple[Evidence, ...] = ()
 
     @property
     def status(self) -> str:

@@ -30,7 +30,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 def topic_to_dict(topic: TopicResult) -> dict[str, Any]:
     return {"id": topic.topic.id, "name": topic.topic.name, "level": topic.level,
             "status": topic.status, "score": topic.score,
-            "indicators": [indicator_to_dict(r) for r in topic.indicators]}
+            "indicators": [indicator_to_dict(r) for r in topic.indicators],
+            "mentions": [evidence_to_dict(e) for e in topic.mentions]}
 
 
 def indicator_to_dict(result: IndicatorResult) -> dict[str, Any]:

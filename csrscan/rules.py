@@ -189,7 +189,8 @@ def _find_header(root: Path, docs: list[tuple[Path, dict[str, Any]]]
 def _build_topic(raw: dict[str, Any], file: Path) -> Topic:
     indicators = tuple(_build_indicator(i, raw["id"], file) for i in raw["indicators"])
     return Topic(id=raw["id"], name=raw["name"], name_en=raw.get("name_en", ""),
-                 refs=tuple(raw.get("refs", ())), indicators=indicators)
+                 refs=tuple(raw.get("refs", ())), indicators=indicators,
+                 mentions=tuple(raw.get("mentions", ())))
 
 
 def _build_indicator(raw: dict[str, Any], topic: str, file: Path) -> Indicator:

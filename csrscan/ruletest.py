@@ -27,7 +27,8 @@ def text_to_indicators(text: str, pack: Pack) -> tuple[str, ...]:
                    sha256=hashlib.sha256(text.encode()).hexdigest(),
                    pages=(Page(number=1, text=text),))
     sentences = normpages_to_sentences(document_to_normpages(doc))
-    return tuple(sorted({e.indicator for e in sentences_to_evidence(sentences, pack)}))
+    found = sentences_to_evidence(sentences, pack)
+    return tuple(sorted({e.indicator for e in found if "." in e.indicator}))
 
 
 def indicator_examples(ind: Indicator, pack: Pack) -> Iterator[ExampleResult]:

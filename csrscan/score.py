@@ -7,7 +7,9 @@ The documented rule (docs/scoring.md):
   partial (1) when at least one indicator has any evidence, missing (0) else;
 - an indicator scores 1.0 if substantive, 0.5 if mentioned, 0 if absent; a
   topic's score is the mean over its indicators; the report's score is the
-  mean over topics.
+  mean over topics;
+- a topic whose indicators found nothing but whose own name is mentioned in
+  body text (its `mentions` words) is partial: a passing mention.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ def evidence_to_topics(evidence: Iterable[Evidence], pack: Pack) -> tuple[TopicR
             IndicatorResult(ind, tuple(sorted(by_indicator.get(ind.id, ()),
                                               key=lambda e: (e.page, e.line, e.text))))
             for ind in topic.indicators)
-        topics.append(TopicResult(topic=topic, level=topic_level(results),
-                                  score=topic_score(results), indicators=results))
+        mentions = tuple(by_indicator.get(topic.id, ()))
+        level = max(topic_level(results), 1 if mentions else 0)
+        topics.append(TopicResult(topic=topic, level=level, score=topic_score(results),
+                                  indicators=results, mentions=mentions))
     return tuple(topics)
 
 

@@ -24,7 +24,7 @@ _INDEX = re.compile(
     r"gri\s*\d{3}|kpi\s*[ab]\d|(?<![\w.])[ab]\d{1,2}\.\d(?!\d)|fn-[a-z]{2}-\d{3}|sasb|tcfd|"
     r"指标索引|内容索引|对照索引|索引表|指引对照|报告索引|指标对照", re.IGNORECASE)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分篇]|"
-                      r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,24}$")
+                      r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,18}$")
 
 
 def normpages_to_sentences(pages: Sequence[NormPage]) -> tuple[Sentence, ...]:
