@@ -16,8 +16,8 @@ from .normalize import normalize_term
 from .segment import tokenizer, tokens
 
 COUNTED_CONTEXTS = ("body", "table")
-LIST_MIN_TOPICS = 3  # a sentence naming this many topics …
-LIST_CHARS_PER_TOPIC = 16  # … in fewer characters each is a list
+LIST_MIN_TOPICS = 4  # a sentence naming this many topics …
+LIST_CHARS_PER_TOPIC = 12  # … in fewer characters each is a list
 Variants = tuple[tuple[str, tuple[str, ...]], ...]
 
 
