@@ -1,0 +1,236 @@
+"""PDF -> one Page per PDF page.
+
+Per page: the fast path is PDFium's text layer; if it fails the quality
+check (`ingest_quality.judge`: cid tokens, control characters, implausible
+Han characters) the page is re-read with pdfminer via pdfplumber (slower,
+different font handling, and `dedupe_chars` for fake bold).  A page that
+fails both, or has no text layer, gets origin "none" and a warning, or is
+OCR'd with `--ocr`.  Pages are opened and closed one at a time so memory
+stays flat on long reports.
+
+`max_pages`: a PDF with more pages is refused (error, not truncation), since
+a silently cut report would score later topics as missing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from csrscan.errors import InputError
+from csrscan.ingest import IngestOptions, Progress, sha256_hex
+from csrscan.ingest_quality import judge, repeated_runs, sanitize, undouble_line
+from csrscan.ingest_tables import add_table_rows, may_have_table
+from csrscan.models import Document, Page
+
+
+@dataclass(slots=True)
+class _Issues:
+    """Page numbers per problem; turned into sorted warnings at the end."""
+
+    by_kind: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, kind: str, page: int) -> None:
+        self.by_kind.setdefault(kind, []).append(page)
+
+    def pages(self, kind: str) -> list[int]:
+        return self.by_kind.get(kind, [])
+
+
+@dataclass(slots=True)
+class _Fallback:
+    """pdfplumber document, opened only when the first page needs it."""
+
+    data: bytes
+    password: str | None
+    pdf: Any = None
+
+    def page(self, index: int) -> Any:
+        if self.pdf is None:
+            import pdfplumber
+            self.pdf = pdfplumber.open(io.BytesIO(self.data), password=self.password or "")
+        pages = self.pdf.pages
+        # pdfminer may see a damaged page tree differently from PDFium
+        return pages[index] if index < len(pages) else None
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def read_pdf(data: bytes, name: str, options: IngestOptions,
+             progress: Progress) -> Document:
+    doc = _open(data, name, options.password)
+    fallback = _Fallback(data, options.password)
+    try:
+        count = _page_count(doc, name, options.max_pages)
+        ocr = _ocr_reader(options, progress, count)
+        issues = _Issues()
+        pages = tuple(_read_page(doc, fallback, i, issues, ocr) for i in range(count))
+    finally:
+        fallback.close()
+        doc.close()
+    _refuse_if_empty(pages, issues, name, options.ocr)
+    return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=pages,
+                    warnings=_warnings(issues, options.ocr))
+
+
+def _open(data: bytes, name: str, password: str | None) -> Any:
+    import pypdfium2 as pdfium
+    try:
+        return pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            if password is None:
+                raise InputError("PDF is encrypted; pass --password", path=name) from None
+            raise InputError("wrong password for encrypted PDF (--password)",
+                             path=name) from None
+        if "format" in msg or "file" in msg:
+            raise InputError("damaged or truncated PDF (cannot parse its structure)",
+                             path=name) from None
+        raise InputError(f"cannot open PDF: {exc}", path=name) from None
+
+
+def _page_count(doc: Any, name: str, max_pages: int) -> int:
+    count = len(doc)
+    if count == 0:
+        raise InputError("PDF has no pages (damaged page tree?)", path=name)
+    if count > max_pages:
+        raise InputError(f"PDF has {count} pages, more than --max-pages {max_pages}",
+                         path=name)
+    return count
+
+
+OcrFn = Callable[[Any, int], str]
+
+
+def _ocr_reader(options: IngestOptions, progress: Progress, count: int) -> OcrFn | None:
+    if not options.ocr:
+        return None
+    from csrscan.ocr import PageOcr
+    return PageOcr.create(progress, count)
+
+
+def _read_page(doc: Any, fallback: _Fallback, index: int, issues: _Issues,
+               ocr: OcrFn | None) -> Page:
+    number = index + 1
+    page = doc[index]
+    try:
+        text = _pdfium_text(page)
+        tabular = may_have_table(page)
+        if not text.strip():
+            return _no_text(page, number, issues, ocr, "no text layer")
+        verdict = judge(text)
+        if not verdict.ok:
+            text = _pdfminer_text(fallback, index)
+            if not judge(text).ok:
+                return _no_text(page, number, issues, ocr, f"unreadable ({verdict.reason})")
+            issues.add("fallback", number)
+        if repeated_runs(text):
+            if ocr is not None:
+                return _ocr_page(page, number, issues, ocr)
+            issues.add("runs", number)
+        if tabular:
+            text = add_table_rows(text, fallback.page(index))
+        return Page(number, text, "text", 1)
+    finally:
+        page.close()
+
+
+def _pdfium_text(page: Any) -> str:
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.get_text_range()
+    finally:
+        textpage.close()
+    return _tidy(raw)
+
+
+def _pdfminer_text(fallback: _Fallback, index: int) -> str:
+    page = fallback.page(index)
+    if page is None:
+        return ""
+    try:
+        # use_text_flow keeps the content-stream order, so a two-column
+        # layout is not interleaved line by line; dedupe_chars merges the
+        # over-printed copies of fake-bold text.
+        raw = page.dedupe_chars().extract_text(use_text_flow=True)
+    finally:
+        page.close()
+    return _tidy(raw or "")
+
+
+def _tidy(raw: str) -> str:
+    lines = (undouble_line(line.rstrip()) for line in sanitize(raw).split("\n"))
+    return "\n".join(lines).strip("\n")
+
+
+def _no_text(page: Any, number: int, issues: _Issues, ocr: OcrFn | None,
+             kind: str) -> Page:
+    if ocr is not None:
+        return _ocr_page(page, number, issues, ocr)
+    issues.add(kind, number)
+    return Page(number, "", "none", 1)
+
+
+def _ocr_page(page: Any, number: int, issues: _Issues, ocr: OcrFn) -> Page:
+    text = _tidy(ocr(page, number))
+    if not text.strip():
+        issues.add("ocr empty", number)
+        return Page(number, "", "none", 1)
+    issues.add("ocr", number)
+    return Page(number, text, "ocr", 1)
+
+
+def _refuse_if_empty(pages: tuple[Page, ...], issues: _Issues, name: str,
+                     ocr: bool) -> None:
+    """A report with no readable page must not look like one that says nothing."""
+    if any(p.text.strip() for p in pages):
+        return
+    n = len(pages)
+    if ocr:
+        raise InputError(f"no text found on any of {n} pages, even with OCR", path=name)
+    if len(issues.pages("no text layer")) == n:
+        raise InputError(f"no text layer on any of {n} pages (scanned?); run with --ocr",
+                         path=name)
+    raise InputError(f"no readable text on any of {n} pages (broken fonts or no text "
+                     "layer); run with --ocr", path=name)
+
+
+_MESSAGES = {
+    "no text layer": "no text layer (run with --ocr to read {them})",
+    "fallback": "fast text extraction garbled; re-read with pdfminer",
+    "runs": ("text layer partly garbled (one character repeated, broken font); "
+             "run with --ocr to re-read {them}"),
+    "ocr": "read by OCR (check figures against the original)",
+    "ocr empty": "no text found even by OCR",
+}
+
+
+def _warnings(issues: _Issues, ocr: bool) -> tuple[str, ...]:
+    out = []
+    for kind, numbers in issues.by_kind.items():
+        template = _MESSAGES.get(kind)
+        if template is None:  # "unreadable (<reason>)"
+            template = f"text layer {kind}" + ("" if ocr else "; run with --ocr")
+        them = "them" if len(numbers) > 1 else "it"
+        out.append(f"{page_ranges(numbers)}: {template.format(them=them)}")
+    return tuple(sorted(out))
+
+
+def page_ranges(numbers: list[int]) -> str:
+    """[3,4,5,9] -> 'pages 3–5, 9'; [2] -> 'page 2'."""
+    nums = sorted(set(numbers))
+    spans: list[str] = []
+    start = prev = nums[0]
+    for n in nums[1:] + [None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        spans.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ("page " if len(nums) == 1 else "pages ") + ", ".join(spans)
