@@ -117,36 +117,47 @@ def _ocr_reader(options: IngestOptions, progress: Progress, count: int) -> OcrFn
 def _read_page(doc: Any, fallback: _Fallback, index: int, issues: _Issues,
                ocr: OcrFn | None) -> Page:
     number = index + 1
-    page = doc[index]
     try:
-        text = _pdfium_text(page)
-        tabular = may_have_table(page)
-        if not text.strip():
-            return _no_text(page, number, issues, ocr, "no text layer")
-        verdict = judge(text)
-        if not verdict.ok:
-            text = _pdfminer_text(fallback, index)
-            if not judge(text).ok:
-                return _no_text(page, number, issues, ocr, f"unreadable ({verdict.reason})")
-            issues.add("fallback", number)
-        if repeated_runs(text):
-            if ocr is not None:
-                return _ocr_page(page, number, issues, ocr)
-            issues.add("runs", number)
-        if tabular:
-            text = add_table_rows(text, fallback.page(index))
-        return Page(number, text, "text", 1)
+        page = doc[index]
+    except Exception:  # noqa: BLE001 - PdfiumError: broken page tree / object
+        issues.add("damaged", number)
+        return Page(number, "", "none", 1)
+    try:
+        return _read_loaded_page(page, fallback, index, issues, ocr)
     finally:
         page.close()
+
+
+def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issues,
+                      ocr: OcrFn | None) -> Page:
+    number = index + 1
+    raw = _pdfium_text(page)
+    if not raw.strip():
+        return _no_text(page, number, issues, ocr, "no text layer")
+    verdict = judge(raw)  # judge the raw text: tidying hides control chars
+    if verdict.ok:
+        text = _tidy(raw)
+    else:
+        raw = _pdfminer_text(fallback, index)
+        if not judge(raw).ok:
+            return _no_text(page, number, issues, ocr, f"unreadable ({verdict.reason})")
+        text = _tidy(raw)
+        issues.add("fallback", number)
+    if repeated_runs(text):
+        if ocr is not None:
+            return _ocr_page(page, number, issues, ocr)
+        issues.add("runs", number)
+    if may_have_table(page):
+        text = add_table_rows(text, fallback.page(index))
+    return Page(number, text, "text", 1)
 
 
 def _pdfium_text(page: Any) -> str:
     textpage = page.get_textpage()
     try:
-        raw = textpage.get_text_range()
+        return str(textpage.get_text_range())
     finally:
         textpage.close()
-    return _tidy(raw)
 
 
 def _pdfminer_text(fallback: _Fallback, index: int) -> str:
@@ -160,7 +171,7 @@ def _pdfminer_text(fallback: _Fallback, index: int) -> str:
         raw = page.dedupe_chars().extract_text(use_text_flow=True)
     finally:
         page.close()
-    return _tidy(raw or "")
+    return str(raw or "")
 
 
 def _tidy(raw: str) -> str:
@@ -191,13 +202,15 @@ def _refuse_if_empty(pages: tuple[Page, ...], issues: _Issues, name: str,
     if any(p.text.strip() for p in pages):
         return
     n = len(pages)
+    of_n = f"any of {n} pages" if n > 1 else "its only page"
+    if len(issues.pages("damaged")) == n:
+        raise InputError(f"damaged PDF: cannot load {of_n} (broken page tree?)", path=name)
     if ocr:
-        raise InputError(f"no text found on any of {n} pages, even with OCR", path=name)
+        raise InputError(f"no text found on {of_n}, even with OCR", path=name)
     if len(issues.pages("no text layer")) == n:
-        raise InputError(f"no text layer on any of {n} pages (scanned?); run with --ocr",
-                         path=name)
-    raise InputError(f"no readable text on any of {n} pages (broken fonts or no text "
-                     "layer); run with --ocr", path=name)
+        raise InputError(f"no text layer on {of_n} (scanned?); run with --ocr", path=name)
+    why = ", ".join(f"{len(v)} {k}" for k, v in sorted(issues.by_kind.items()))
+    raise InputError(f"no readable text on {of_n} ({why}); run with --ocr", path=name)
 
 
 _MESSAGES = {
@@ -207,6 +220,7 @@ _MESSAGES = {
              "run with --ocr to re-read {them}"),
     "ocr": "read by OCR (check figures against the original)",
     "ocr empty": "no text found even by OCR",
+    "damaged": "page cannot be loaded (damaged PDF); skipped",
 }
 
 

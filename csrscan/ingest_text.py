@@ -39,7 +39,13 @@ class Decoded:
 def read_text(data: bytes, name: str, options: IngestOptions, *,
               markdown: bool) -> Document:
     """The whole file is page 1; page line N is file line N (CRLF -> LF)."""
-    dec = decode(data, name, options.encoding)
+    try:
+        dec = decode(data, name, options.encoding)
+    except EncodingError:
+        if not options.encoding and _control_share(data[:8192]) > 0.05:
+            raise InputError("unknown binary format (not PDF, docx, HTML or text)",
+                             path=name) from None
+        raise
     _refuse_binary(dec.text, name)
     text = sanitize(dec.text)
     if markdown:
@@ -156,6 +162,11 @@ def _normalizer_rank(data: bytes) -> list[str]:
     except Exception:  # noqa: BLE001 - detection is advisory only
         return []
     return [m.encoding for m in results]
+
+
+def _control_share(data: bytes) -> float:
+    odd = sum(1 for b in data if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1A))
+    return odd / max(1, len(data))
 
 
 def _refuse_binary(text: str, name: str) -> None:
