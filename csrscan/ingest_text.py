@@ -42,7 +42,8 @@ def read_text(data: bytes, name: str, options: IngestOptions, *,
     try:
         dec = decode(data, name, options.encoding)
     except EncodingError:
-        if not options.encoding and _control_share(data[:8192]) > 0.05:
+        has_bom = any(data.startswith(bom) for bom, _ in _BOMS)
+        if not (options.encoding or has_bom) and _control_share(data[:8192]) > 0.05:
             raise InputError("unknown binary format (not PDF, docx, HTML or text)",
                              path=name) from None
         raise
