@@ -20,6 +20,8 @@ from csrscan.models import Document, Page
 # GB18030; cp950 is the Big5 that Windows actually writes).
 CANDIDATES = ("utf_16", "gb18030", "big5", "cp950")
 
+_GB_FAMILY = frozenset(codecs.lookup(n).name for n in ("gb2312", "gbk", "gb18030"))
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -72,7 +74,9 @@ def decode(data: bytes, name: str, override: str | None = None,
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if declared and _known_codec(declared):
-        got = _try_guess(data, declared)
+        # Pages labelled gb2312/gbk routinely use characters beyond it.
+        enc = "gb18030" if codecs.lookup(declared).name in _GB_FAMILY else declared
+        got = _try_guess(data, enc, note=False)
         if got is not None:
             return got
     return _detect(data, name, utf8_error)
@@ -105,7 +109,7 @@ def _known_codec(name: str) -> bool:
     return True
 
 
-def _try_guess(data: bytes, enc: str) -> Decoded | None:
+def _try_guess(data: bytes, enc: str, *, note: bool = True) -> Decoded | None:
     """Decode strictly with `enc` and accept only plausible Chinese."""
     try:
         text = data.decode(enc)
@@ -115,9 +119,11 @@ def _try_guess(data: bytes, enc: str) -> Decoded | None:
     if n_han and share < GOOD_SHARE:
         return None
     canon = codecs.lookup(enc).name
-    note = (f"encoding guessed as {canon} (no BOM, not UTF-8); "
-            "pass --encoding if the text looks wrong")
-    return Decoded(text, canon, (note,))
+    if not note:
+        return Decoded(text, canon)
+    warning = (f"encoding guessed as {canon} (no BOM, not UTF-8); "
+               "pass --encoding if the text looks wrong")
+    return Decoded(text, canon, (warning,))
 
 
 def _detect(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> Decoded:
