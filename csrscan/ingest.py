@@ -105,7 +105,7 @@ def bytes_to_document(data: bytes, name: str, options: IngestOptions = IngestOpt
                          path=name) from None
     except MemoryError:
         raise InputError("ran out of memory reading the file", path=name) from None
-    except Exception as exc:  # noqa: BLE001 - the boundary: no traceback escapes
+    except Exception as exc:  # the boundary: no library traceback escapes
         raise InputError(f"cannot read {fmt}: {_describe(exc)}", path=name) from exc
 
 

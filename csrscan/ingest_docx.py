@@ -30,7 +30,7 @@ def read_docx(data: bytes, name: str, options: IngestOptions) -> Document:
     import docx
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds
+    except Exception as exc:  # python-docx raises many kinds on bad parts
         raise InputError(f"damaged Word document ({type(exc).__name__})", path=name) from None
     sections = _sections(document.element.body)
     pages = tuple(Page(i, "\n".join(lines), "text", 1)

@@ -55,7 +55,7 @@ def _parse(text: str, name: str) -> Any:
     import lxml.html
     try:
         return lxml.html.document_fromstring(_XML_DECL.sub("", text) or "<html/>")
-    except Exception as exc:  # noqa: BLE001 - lxml's ParserError and friends
+    except Exception as exc:  # lxml ParserError and friends
         raise InputError(f"cannot parse HTML ({type(exc).__name__})", path=name) from None
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from csrscan.errors import InputError
 from csrscan.ingest import IngestOptions, Progress, sha256_hex
-from csrscan.ingest_quality import judge, repeated_runs, sanitize, undouble_line
+from csrscan.ingest_quality import han_count, judge, repeated_runs, sanitize, undouble_line
 from csrscan.ingest_tables import add_table_rows, may_have_table
 from csrscan.models import Document, Page
 
@@ -119,7 +119,7 @@ def _read_page(doc: Any, fallback: _Fallback, index: int, issues: _Issues,
     number = index + 1
     try:
         page = doc[index]
-    except Exception:  # noqa: BLE001 - PdfiumError: broken page tree / object
+    except Exception:  # PdfiumError: broken page tree or page object
         issues.add("damaged", number)
         return Page(number, "", "none", 1)
     try:
@@ -145,7 +145,7 @@ def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issue
         issues.add("fallback", number)
     if repeated_runs(text):
         if ocr is not None:
-            return _ocr_page(page, number, issues, ocr)
+            return _ocr_garbled(page, number, text, issues, ocr)
         issues.add("runs", number)
     if may_have_table(page):
         text = add_table_rows(text, fallback.page(index))
@@ -196,6 +196,21 @@ def _ocr_page(page: Any, number: int, issues: _Issues, ocr: OcrFn) -> Page:
     return Page(number, text, "ocr", 1)
 
 
+def _ocr_garbled(page: Any, number: int, text: str, issues: _Issues,
+                 ocr: OcrFn) -> Page:
+    """OCR a partly garbled page; keep the text layer if OCR reads less.
+
+    A missing font that garbles the text layer often also renders blank, and
+    then OCR sees only digits: the text layer is still the better source.
+    """
+    ocr_text = _tidy(ocr(page, number))
+    if han_count(ocr_text) > han_count(text) - sum(map(len, repeated_runs(text))):
+        issues.add("ocr", number)
+        return Page(number, ocr_text, "ocr", 1)
+    issues.add("runs", number)
+    return Page(number, text, "text", 1)
+
+
 def _refuse_if_empty(pages: tuple[Page, ...], issues: _Issues, name: str,
                      ocr: bool) -> None:
     """A report with no readable page must not look like one that says nothing."""
@@ -216,8 +231,7 @@ def _refuse_if_empty(pages: tuple[Page, ...], issues: _Issues, name: str,
 _MESSAGES = {
     "no text layer": "no text layer (run with --ocr to read {them})",
     "fallback": "fast text extraction garbled; re-read with pdfminer",
-    "runs": ("text layer partly garbled (one character repeated, broken font); "
-             "run with --ocr to re-read {them}"),
+    "runs": "text layer partly garbled (one character repeated, broken font)",
     "ocr": "read by OCR (check figures against the original)",
     "ocr empty": "no text found even by OCR",
     "damaged": "page cannot be loaded (damaged PDF); skipped",
@@ -227,11 +241,12 @@ _MESSAGES = {
 def _warnings(issues: _Issues, ocr: bool) -> tuple[str, ...]:
     out = []
     for kind, numbers in issues.by_kind.items():
-        template = _MESSAGES.get(kind)
-        if template is None:  # "unreadable (<reason>)"
-            template = f"text layer {kind}" + ("" if ocr else "; run with --ocr")
+        # unknown kinds are "unreadable (<reason>)" from the quality check
+        message = _MESSAGES.get(kind, f"text layer {kind}")
+        if not ocr and kind not in _MESSAGES or kind == "runs" and not ocr:
+            message += "; run with --ocr"
         them = "them" if len(numbers) > 1 else "it"
-        out.append(f"{page_ranges(numbers)}: {template.format(them=them)}")
+        out.append(f"{page_ranges(numbers)}: {message.format(them=them)}")
     return tuple(sorted(out))
 
 
@@ -240,7 +255,7 @@ def page_ranges(numbers: list[int]) -> str:
     nums = sorted(set(numbers))
     spans: list[str] = []
     start = prev = nums[0]
-    for n in nums[1:] + [None]:
+    for n in [*nums[1:], None]:
         if n is not None and n == prev + 1:
             prev = n
             continue

@@ -64,6 +64,10 @@ def common_han_share(text: str) -> tuple[int, float]:
     return len(han), share
 
 
+def han_count(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
 def _t2s(text: str) -> str:
     try:
         converter = _opencc_t2s()

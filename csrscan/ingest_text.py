@@ -166,7 +166,7 @@ def _normalizer_rank(data: bytes) -> list[str]:
     sample = data[: 2 * 2**20]  # detection on the first 2 MiB is plenty
     try:
         results = from_bytes(sample, cp_isolation=list(CANDIDATES))
-    except Exception:  # noqa: BLE001 - detection is advisory only
+    except Exception:  # detection is advisory only
         return []
     return [m.encoding for m in results]
 

@@ -19,7 +19,8 @@ def _docx() -> bytes:
     d.add_paragraph(PARA_SIMPLIFIED)
     d.add_paragraph("")
     table = d.add_table(rows=2, cols=3)
-    for r, row in enumerate([["指标", "2023年", "2024年"], ["温室气体排放（吨）", "1,200", "1,104"]]):
+    rows = [["指标", "2023年", "2024年"], ["温室气体排放（吨）", "1,200", "1,104"]]
+    for r, row in enumerate(rows):
         for k, value in enumerate(row):
             table.cell(r, k).text = value
     d.add_paragraph("表后说明。")
@@ -58,7 +59,8 @@ HTML = """<!DOCTYPE html>
 <html><head><meta charset="gbk"><title>某消费金融公司发布社会责任报告</title>
 <style>.x{{color:red}}</style><script>var nav = "导航脚本";</script></head>
 <body>
-<div class="top-nav"><a href="/">首页</a> <a href="/news">新闻中心</a> <a href="/ir">投资者关系</a></div>
+<div class="top-nav"><a href="/">首页</a> <a href="/news">新闻中心</a>
+ <a href="/ir">投资者关系</a></div>
 <nav><ul><li><a href="/a">关于我们</a></li><li><a href="/b">联系我们</a></li></ul></nav>
 <div class="main-content">
   <h1>某消费金融公司发布2024年社会责任报告</h1>

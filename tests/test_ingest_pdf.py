@@ -214,3 +214,13 @@ def test_ocr_reads_an_image_only_page() -> None:
     assert doc.pages[0].origin == "ocr"
     assert "数据安全" in doc.pages[0].text
     assert doc.warnings == ("page 1: read by OCR (check figures against the original)",)
+
+
+def test_one_glyph_for_many_characters_is_flagged() -> None:
+    """A broken font mapping many glyphs to one code: keep the text, but say so."""
+    lines = ["佛佛佛佛佛佛佛佛佛佛佛 4406961485", *LINES]
+    doc = bytes_to_document(mb.pdf_bytes(lambda c, i: _draw_lines(c, mb.cjk_font(), lines)),
+                            "f.pdf")
+    assert doc.pages[0].text.split("\n") == lines
+    assert doc.warnings == ("page 1: text layer partly garbled (one character repeated, "
+                            "broken font); run with --ocr",)

@@ -72,7 +72,7 @@ def test_content_wins_over_a_text_extension() -> None:
     pdf = load_make_bad().pdf_bytes(load_make_bad().draw_sample)
     assert sniff_format(pdf, "report.txt") == "pdf"
     assert sniff_format(b"<!DOCTYPE html><html><body>x</body></html>", "a.txt") == "html"
-    assert sniff_format("<table><tr><td>1</td></tr></table>".encode(), "a.md") == "md"
+    assert sniff_format(b"<table><tr><td>1</td></tr></table>", "a.md") == "md"
     assert sniff_format(b"plain", "noext") == "txt"
 
 
