@@ -243,7 +243,7 @@ def _warnings(issues: _Issues, ocr: bool) -> tuple[str, ...]:
     for kind, numbers in issues.by_kind.items():
         # unknown kinds are "unreadable (<reason>)" from the quality check
         message = _MESSAGES.get(kind, f"text layer {kind}")
-        if not ocr and kind not in _MESSAGES or kind == "runs" and not ocr:
+        if not ocr and (kind not in _MESSAGES or kind == "runs"):
             message += "; run with --ocr"
         them = "them" if len(numbers) > 1 else "it"
         out.append(f"{page_ranges(numbers)}: {message.format(them=them)}")
