@@ -41,23 +41,30 @@ class _Issues:
 
 @dataclass(slots=True)
 class _Fallback:
-    """pdfplumber document, opened only when the first page needs it."""
+    """The slower readers, set up only when the first page needs them."""
 
     data: bytes
     password: str | None
-    pdf: Any = None
+    miner: Any = None      # PdfminerPages: text of pages PDFium garbles
+    plumber: Any = None    # pdfplumber document: table finding
+
+    def text(self, index: int) -> str:
+        if self.miner is None:
+            from csrscan.ingest_pdfminer import PdfminerPages
+            self.miner = PdfminerPages(self.data, self.password)
+        # pdfminer may see a damaged page tree differently from PDFium
+        return self.miner.text(index) or ""
 
     def page(self, index: int) -> Any:
-        if self.pdf is None:
+        if self.plumber is None:
             import pdfplumber
-            self.pdf = pdfplumber.open(io.BytesIO(self.data), password=self.password or "")
-        pages = self.pdf.pages
-        # pdfminer may see a damaged page tree differently from PDFium
+            self.plumber = pdfplumber.open(io.BytesIO(self.data), password=self.password or "")
+        pages = self.plumber.pages
         return pages[index] if index < len(pages) else None
 
     def close(self) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
+        if self.plumber is not None:
+            self.plumber.close()
 
 
 def read_pdf(data: bytes, name: str, options: IngestOptions,
@@ -138,7 +145,7 @@ def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issue
     if verdict.ok:
         text = _tidy(raw)
     else:
-        raw = _pdfminer_text(fallback, index)
+        raw = fallback.text(index)
         if not judge(raw).ok:
             return _no_text(page, number, issues, ocr, f"unreadable ({verdict.reason})")
         text = _tidy(raw)
@@ -158,20 +165,6 @@ def _pdfium_text(page: Any) -> str:
         return str(textpage.get_text_range())
     finally:
         textpage.close()
-
-
-def _pdfminer_text(fallback: _Fallback, index: int) -> str:
-    page = fallback.page(index)
-    if page is None:
-        return ""
-    try:
-        # use_text_flow keeps the content-stream order, so a two-column
-        # layout is not interleaved line by line; dedupe_chars merges the
-        # over-printed copies of fake-bold text.
-        raw = page.dedupe_chars().extract_text(use_text_flow=True)
-    finally:
-        page.close()
-    return str(raw or "")
 
 
 def _tidy(raw: str) -> str:

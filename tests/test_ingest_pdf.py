@@ -224,3 +224,21 @@ def test_one_glyph_for_many_characters_is_flagged() -> None:
     assert doc.pages[0].text.split("\n") == lines
     assert doc.warnings == ("page 1: text layer partly garbled (one character repeated, "
                             "broken font); run with --ocr",)
+
+
+def test_pdfminer_fallback_dedupes_and_keeps_columns() -> None:
+    """The fallback reader on its own: stream order, overprint dropped."""
+    from csrscan.ingest_pdfminer import PdfminerPages
+    left = ["某消费金融公司建立了", "数据安全管理制度。"]
+    right = ["公司每年开展两次信息", "安全培训，覆盖全员。"]
+
+    def draw(c: Any, i: int) -> None:
+        font = mb.cjk_font()
+        _draw_lines(c, font, left, x=50, y=700)
+        _draw_lines(c, font, left, x=50.4, y=700.3)  # fake bold
+        _draw_lines(c, font, right, x=320, y=700)
+        _draw_lines(c, "Helvetica", ["Scope 1 emissions: 1,200 t"], x=50, y=500)
+    miner = PdfminerPages(mb.pdf_bytes(draw, pages=2), None)
+    for index in (0, 1):
+        assert miner.text(index) == "\n".join([*left, *right, "Scope 1 emissions: 1,200 t"])
+    assert miner.text(2) is None
