@@ -22,7 +22,7 @@ from typing import Any
 from csrscan.errors import InputError
 from csrscan.ingest import IngestOptions, Progress, sha256_hex
 from csrscan.ingest_quality import han_count, judge, repeated_runs, sanitize, undouble_line
-from csrscan.ingest_tables import add_table_rows, may_have_table
+from csrscan.ingest_tables import page_table_rows
 from csrscan.models import Document, Page
 
 
@@ -154,8 +154,7 @@ def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issue
         if ocr is not None:
             return _ocr_garbled(page, number, text, issues, ocr)
         issues.add("runs", number)
-    if may_have_table(page):
-        text = add_table_rows(text, fallback.page(index))
+    text = page_table_rows(page, text, lambda: fallback.page(index))
     return Page(number, text, "text", 1)
 
 
