@@ -2,8 +2,8 @@
 
 Per page: the fast path is PDFium's text layer; if it fails the quality
 check (`ingest_quality.judge`: cid tokens, control characters, implausible
-Han characters) the page is re-read with pdfminer via pdfplumber (slower,
-different font handling, and `dedupe_chars` for fake bold).  A page that
+Han characters) the page is re-read with pdfminer (`ingest_pdfminer`:
+slower, different font handling, over-printed fake bold dropped).  A page that
 fails both, or has no text layer, gets origin "none" and a warning, or is
 OCR'd with `--ocr`.  Pages are opened and closed one at a time so memory
 stays flat on long reports.
@@ -14,7 +14,6 @@ a silently cut report would score later topics as missing.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +45,6 @@ class _Fallback:
     data: bytes
     password: str | None
     miner: Any = None      # PdfminerPages: text of pages PDFium garbles
-    plumber: Any = None    # pdfplumber document: table finding
 
     def text(self, index: int) -> str:
         if self.miner is None:
@@ -55,16 +53,6 @@ class _Fallback:
         # pdfminer may see a damaged page tree differently from PDFium
         return self.miner.text(index) or ""
 
-    def page(self, index: int) -> Any:
-        if self.plumber is None:
-            import pdfplumber
-            self.plumber = pdfplumber.open(io.BytesIO(self.data), password=self.password or "")
-        pages = self.plumber.pages
-        return pages[index] if index < len(pages) else None
-
-    def close(self) -> None:
-        if self.plumber is not None:
-            self.plumber.close()
 
 
 def read_pdf(data: bytes, name: str, options: IngestOptions,
@@ -77,7 +65,6 @@ def read_pdf(data: bytes, name: str, options: IngestOptions,
         issues = _Issues()
         pages = tuple(_read_page(doc, fallback, i, issues, ocr) for i in range(count))
     finally:
-        fallback.close()
         doc.close()
     _refuse_if_empty(pages, issues, name, options.ocr)
     return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=pages,
@@ -154,7 +141,7 @@ def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issue
         if ocr is not None:
             return _ocr_garbled(page, number, text, issues, ocr)
         issues.add("runs", number)
-    text = page_table_rows(page, text, lambda: fallback.page(index))
+    text = page_table_rows(page, text)
     return Page(number, text, "text", 1)
 
 

@@ -242,3 +242,26 @@ def test_pdfminer_fallback_dedupes_and_keeps_columns() -> None:
     for index in (0, 1):
         assert miner.text(index) == "\n".join([*left, *right, "Scope 1 emissions: 1,200 t"])
     assert miner.text(2) is None
+
+
+def test_layout_boxes_are_not_tables() -> None:
+    """Side-by-side text boxes form a grid, but prose is never turned into rows."""
+    def draw(c: Any, i: int) -> None:
+        for x in (40, 300):
+            c.rect(x, 500, 240, 200)
+        _draw_lines(c, mb.cjk_font(), LINES[:3], x=45, y=680)
+        _draw_lines(c, mb.cjk_font(), LINES[3:], x=305, y=680)
+    text = bytes_to_document(mb.pdf_bytes(draw), "l.pdf").pages[0].text
+    assert "\t" not in text
+    assert text.split("\n") == LINES
+
+
+def test_importing_ingest_stays_light() -> None:
+    import subprocess
+    import sys
+    code = ("import sys, csrscan.ingest; heavy = {'pdfplumber', 'pypdfium2', 'docx', "
+            "'charset_normalizer', 'lxml', 'opencc', 'pdfminer'} & set(sys.modules); "
+            "print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
