@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 MIN_SEGMENTS = 12      # paths this complex are art or charts, not rules
@@ -93,12 +94,12 @@ def _grid_rows(page: Any, grid: Grid, flat: str) -> list[str]:
     try:
         bands: list[list[str]] = []
         ys = _snap(sorted({r.pos for r in grid.horizontal}, reverse=True))
-        for top, bottom in zip(ys, ys[1:]):
+        for top, bottom in pairwise(ys):
             mid = (top + bottom) / 2
             xs = _snap(sorted({v.pos for v in grid.vertical
                                if v.start - SNAP <= mid <= v.end + SNAP}))
             bands.append([_cell_text(textpage, left, bottom, right, top)
-                          for left, right in zip(xs, xs[1:])])
+                          for left, right in pairwise(xs)])
     finally:
         textpage.close()
     rows: list[str] = []
