@@ -1,0 +1,244 @@
+"""PDF -> one Page per PDF page.
+
+Per page: the fast path is PDFium's text layer; if it fails the quality
+check (`ingest_quality.judge`: cid tokens, control characters, implausible
+Han characters) the page is re-read with pdfminer (`ingest_pdfminer`:
+slower, different font handling, over-printed fake bold dropped).  A page that
+fails both, or has no text layer, gets origin "none" and a warning, or is
+OCR'd with `--ocr`.  Pages are opened and closed one at a time so memory
+stays flat on long reports.
+
+`max_pages`: a PDF with more pages is refused (error, not truncation), since
+a silently cut report would score later topics as missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from csrscan.errors import InputError
+from csrscan.ingest import IngestOptions, Progress, sha256_hex
+from csrscan.ingest_quality import han_count, judge, repeated_runs, sanitize, undouble_line
+from csrscan.ingest_tables import page_table_rows
+from csrscan.models import Document, Page
+
+
+@dataclass(slots=True)
+class _Issues:
+    """Page numbers per problem; turned into sorted warnings at the end."""
+
+    by_kind: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, kind: str, page: int) -> None:
+        self.by_kind.setdefault(kind, []).append(page)
+
+    def pages(self, kind: str) -> list[int]:
+        return self.by_kind.get(kind, [])
+
+
+@dataclass(slots=True)
+class _Fallback:
+    """The slower readers, set up only when the first page needs them."""
+
+    data: bytes
+    password: str | None
+    miner: Any = None      # PdfminerPages: text of pages PDFium garbles
+
+    def text(self, index: int) -> str:
+        if self.miner is None:
+            from csrscan.ingest_pdfminer import PdfminerPages
+            self.miner = PdfminerPages(self.data, self.password)
+        # pdfminer may see a damaged page tree differently from PDFium
+        return self.miner.text(index) or ""
+
+
+
+def read_pdf(data: bytes, name: str, options: IngestOptions,
+             progress: Progress) -> Document:
+    doc = _open(data, name, options.password)
+    fallback = _Fallback(data, options.password)
+    try:
+        count = _page_count(doc, name, options.max_pages)
+        ocr = _ocr_reader(options, progress, count)
+        issues = _Issues()
+        pages = tuple(_read_page(doc, fallback, i, issues, ocr) for i in range(count))
+    finally:
+        doc.close()
+    _refuse_if_empty(pages, issues, name, options.ocr)
+    return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=pages,
+                    warnings=_warnings(issues, options.ocr))
+
+
+def _open(data: bytes, name: str, password: str | None) -> Any:
+    import pypdfium2 as pdfium
+    try:
+        return pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            if password is None:
+                raise InputError("PDF is encrypted; pass --password", path=name) from None
+            raise InputError("wrong password for encrypted PDF (--password)",
+                             path=name) from None
+        if "format" in msg or "file" in msg:
+            raise InputError("damaged or truncated PDF (cannot parse its structure)",
+                             path=name) from None
+        raise InputError(f"cannot open PDF: {exc}", path=name) from None
+
+
+def _page_count(doc: Any, name: str, max_pages: int) -> int:
+    count = len(doc)
+    if count == 0:
+        raise InputError("PDF has no pages (damaged page tree?)", path=name)
+    if count > max_pages:
+        raise InputError(f"PDF has {count} pages, more than --max-pages {max_pages}",
+                         path=name)
+    return count
+
+
+OcrFn = Callable[[Any, int], str]
+
+
+def _ocr_reader(options: IngestOptions, progress: Progress, count: int) -> OcrFn | None:
+    if not options.ocr:
+        return None
+    from csrscan.ocr import PageOcr
+    return PageOcr.create(progress, count)
+
+
+def _read_page(doc: Any, fallback: _Fallback, index: int, issues: _Issues,
+               ocr: OcrFn | None) -> Page:
+    number = index + 1
+    try:
+        page = doc[index]
+    except Exception:  # PdfiumError: broken page tree or page object
+        issues.add("damaged", number)
+        return Page(number, "", "none", 1)
+    try:
+        return _read_loaded_page(page, fallback, index, issues, ocr)
+    finally:
+        page.close()
+
+
+def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issues,
+                      ocr: OcrFn | None) -> Page:
+    number = index + 1
+    raw = _pdfium_text(page)
+    if not raw.strip():
+        return _no_text(page, number, issues, ocr, "no text layer")
+    verdict = judge(raw)  # judge the raw text: tidying hides control chars
+    if verdict.ok:
+        text = _tidy(raw)
+    else:
+        raw = fallback.text(index)
+        if not judge(raw).ok:
+            return _no_text(page, number, issues, ocr, f"unreadable ({verdict.reason})")
+        text = _tidy(raw)
+        issues.add("fallback", number)
+    if repeated_runs(text):
+        if ocr is not None:
+            return _ocr_garbled(page, number, text, issues, ocr)
+        issues.add("runs", number)
+    text = page_table_rows(page, text)
+    return Page(number, text, "text", 1)
+
+
+def _pdfium_text(page: Any) -> str:
+    textpage = page.get_textpage()
+    try:
+        return str(textpage.get_text_range())
+    finally:
+        textpage.close()
+
+
+def _tidy(raw: str) -> str:
+    lines = (undouble_line(line.rstrip()) for line in sanitize(raw).split("\n"))
+    return "\n".join(lines).strip("\n")
+
+
+def _no_text(page: Any, number: int, issues: _Issues, ocr: OcrFn | None,
+             kind: str) -> Page:
+    if ocr is not None:
+        return _ocr_page(page, number, issues, ocr)
+    issues.add(kind, number)
+    return Page(number, "", "none", 1)
+
+
+def _ocr_page(page: Any, number: int, issues: _Issues, ocr: OcrFn) -> Page:
+    text = _tidy(ocr(page, number))
+    if not text.strip():
+        issues.add("ocr empty", number)
+        return Page(number, "", "none", 1)
+    issues.add("ocr", number)
+    return Page(number, text, "ocr", 1)
+
+
+def _ocr_garbled(page: Any, number: int, text: str, issues: _Issues,
+                 ocr: OcrFn) -> Page:
+    """OCR a partly garbled page; keep the text layer if OCR reads less.
+
+    A missing font that garbles the text layer often also renders blank, and
+    then OCR sees only digits: the text layer is still the better source.
+    """
+    ocr_text = _tidy(ocr(page, number))
+    if han_count(ocr_text) > han_count(text) - sum(map(len, repeated_runs(text))):
+        issues.add("ocr", number)
+        return Page(number, ocr_text, "ocr", 1)
+    issues.add("runs", number)
+    return Page(number, text, "text", 1)
+
+
+def _refuse_if_empty(pages: tuple[Page, ...], issues: _Issues, name: str,
+                     ocr: bool) -> None:
+    """A report with no readable page must not look like one that says nothing."""
+    if any(p.text.strip() for p in pages):
+        return
+    n = len(pages)
+    of_n = f"any of {n} pages" if n > 1 else "its only page"
+    if len(issues.pages("damaged")) == n:
+        raise InputError(f"damaged PDF: cannot load {of_n} (broken page tree?)", path=name)
+    if ocr:
+        raise InputError(f"no text found on {of_n}, even with OCR", path=name)
+    if len(issues.pages("no text layer")) == n:
+        raise InputError(f"no text layer on {of_n} (scanned?); run with --ocr", path=name)
+    why = ", ".join(f"{len(v)} {k}" for k, v in sorted(issues.by_kind.items()))
+    raise InputError(f"no readable text on {of_n} ({why}); run with --ocr", path=name)
+
+
+_MESSAGES = {
+    "no text layer": "no text layer (run with --ocr to read {them})",
+    "fallback": "fast text extraction garbled; re-read with pdfminer",
+    "runs": "text layer partly garbled (one character repeated, broken font)",
+    "ocr": "read by OCR (check figures against the original)",
+    "ocr empty": "no text found even by OCR",
+    "damaged": "page cannot be loaded (damaged PDF); skipped",
+}
+
+
+def _warnings(issues: _Issues, ocr: bool) -> tuple[str, ...]:
+    out = []
+    for kind, numbers in issues.by_kind.items():
+        # unknown kinds are "unreadable (<reason>)" from the quality check
+        message = _MESSAGES.get(kind, f"text layer {kind}")
+        if not ocr and (kind not in _MESSAGES or kind == "runs"):
+            message += "; run with --ocr"
+        them = "them" if len(numbers) > 1 else "it"
+        out.append(f"{page_ranges(numbers)}: {message.format(them=them)}")
+    return tuple(sorted(out))
+
+
+def page_ranges(numbers: list[int]) -> str:
+    """[3,4,5,9] -> 'pages 3–5, 9'; [2] -> 'page 2'."""
+    nums = sorted(set(numbers))
+    spans: list[str] = []
+    start = prev = nums[0]
+    for n in [*nums[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        spans.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ("page " if len(nums) == 1 else "pages ") + ", ".join(spans)

@@ -1,0 +1,160 @@
+"""KPI tables in PDFs -> one line of tab-joined cells per row.
+
+Most text layers already read a table row by row; a row is added only when
+its cells are not already in the page text in that order.  Ruled tables are
+rebuilt from PDFium alone: ruling lines and cell rectangles give a grid and
+`get_text_bounded` reads each cell, which is cheap (pdfplumber's table
+finder costs ~1 s per page on real reports).  Layout boxes also form grids,
+so a grid counts as a table only if its cells are short, include figures
+and are all found in the text layer.  Not handled: a grid drawn as one
+single path, and tables without vertical rules (their text layer usually
+reads row by row anyway).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+MIN_SEGMENTS = 12      # paths this complex are art or charts, not rules
+THIN = 3.0             # points: a path this thin is a ruling line
+SNAP = 2.0             # points: rules closer than this are the same rule
+MAX_COLUMNS = 12
+MAX_CELL = 40          # characters: KPI cells are short; longer is prose
+_MAX_OBJECTS = 5000    # pages with huge vector art: skip (slow, rarely tables)
+_HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    pos: float      # y of a horizontal rule, x of a vertical one
+    start: float
+    end: float
+
+
+@dataclass(slots=True)
+class Grid:
+    horizontal: list[Rule]
+    vertical: list[Rule]
+
+
+def page_table_rows(page: Any, text: str) -> str:
+    """`text` plus the rows of the page's ruled tables that it lacks."""
+    grid = find_rules(page)
+    if grid is None:
+        return text
+    flat = _squash(text)
+    rows: list[str] = []
+    for row in _grid_rows(page, grid, flat):
+        if _squash(row) not in flat and row not in rows:
+            rows.append(row)
+    return text + "\n" + "\n".join(rows) if rows else text
+
+
+def find_rules(page: Any) -> Grid | None:
+    """Ruling lines and cell edges drawn on the page (None: no grid at all)."""
+    import pypdfium2.raw as pdfium_c
+    raw = page.raw
+    count = pdfium_c.FPDFPage_CountObjects(raw)
+    if count > _MAX_OBJECTS:
+        return None
+    grid = Grid([], [])
+    box = [ctypes.c_float() for _ in range(4)]
+    for i in range(count):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        segments = pdfium_c.FPDFPath_CountSegments(obj)
+        if segments < MIN_SEGMENTS and pdfium_c.FPDFPageObj_GetBounds(obj, *box):
+            _add_edges(grid, *(b.value for b in box), rect=segments <= 5)
+    if len(grid.horizontal) < 2 or len(grid.vertical) < 2:
+        return None
+    return grid
+
+
+def _add_edges(grid: Grid, left: float, bottom: float, right: float, top: float, *,
+               rect: bool) -> None:
+    width, height = right - left, top - bottom
+    if width < THIN < height:
+        grid.vertical.append(Rule((left + right) / 2, bottom, top))
+    elif height < THIN < width:
+        grid.horizontal.append(Rule((bottom + top) / 2, left, right))
+    elif rect and width > THIN and height > THIN:  # a cell's rectangle
+        grid.horizontal += [Rule(bottom, left, right), Rule(top, left, right)]
+        grid.vertical += [Rule(left, bottom, top), Rule(right, bottom, top)]
+
+
+def _grid_rows(page: Any, grid: Grid, flat: str) -> list[str]:
+    """Rows of the grid's tables: bands between horizontal rules, cut by the
+    vertical rules crossing them, kept only when they look like a KPI table."""
+    textpage = page.get_textpage()
+    try:
+        bands: list[list[str]] = []
+        ys = _snap(sorted({r.pos for r in grid.horizontal}, reverse=True))
+        for top, bottom in pairwise(ys):
+            mid = (top + bottom) / 2
+            xs = _snap(sorted({v.pos for v in grid.vertical
+                               if v.start - SNAP <= mid <= v.end + SNAP}))
+            bands.append([_cell_text(textpage, left, bottom, right, top)
+                          for left, right in pairwise(xs)])
+    finally:
+        textpage.close()
+    rows: list[str] = []
+    for table in _tables(bands):
+        if _looks_like_kpis(table, flat):
+            rows += ["\t".join(c for c in band if c) for band in table]
+    return rows
+
+
+def _tables(bands: list[list[str]]) -> list[list[list[str]]]:
+    """Runs of consecutive bands with the same number (>= 2) of cells."""
+    runs: list[list[list[str]]] = []
+    for band in bands:
+        if len(band) >= 2 and runs and len(runs[-1][-1]) == len(band):
+            runs[-1].append(band)
+        elif len(band) >= 2:
+            runs.append([band])
+    return [run for run in runs if len(run) >= 2]
+
+
+def _looks_like_kpis(table: list[list[str]], flat: str) -> bool:
+    """Short cells, some figures, and every cell really in the text layer
+    (a layout box cut through a paragraph fails all three)."""
+    cells = [c for band in table for c in band if c]
+    return (len(table[0]) <= MAX_COLUMNS
+            and any(_labelled_figure(band) for band in table)
+            and all(len(c) <= MAX_CELL for c in cells)
+            and any(ch.isdigit() for c in cells for ch in c)
+            and all(_squash(c) in flat for c in cells))
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        if not out or abs(v - out[-1]) > SNAP:
+            out.append(v)
+    return out
+
+
+def _labelled_figure(band: list[str]) -> bool:
+    """A KPI row: a label cell without digits next to a cell with digits."""
+    has_digit = [any(ch.isdigit() for ch in c) for c in band if c]
+    return any(has_digit) and not all(has_digit)
+
+
+def _cell_text(textpage: Any, left: float, bottom: float, right: float, top: float) -> str:
+    # Shrink the box a little so glyphs of the neighbouring cells stay out.
+    text = textpage.get_text_bounded(left + 1, bottom + 1, right - 1, top - 1)
+    return _cell(str(text))
+
+
+def _cell(text: str) -> str:
+    # Cell text wrapped over lines: Han characters join without a space.
+    return _HAN_GAP.sub("", " ".join(text.split()))
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())

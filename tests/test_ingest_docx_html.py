@@ -1,0 +1,108 @@
+"""Word documents (sections as pages) and HTML (main content only)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from ingest_support import PARA_SIMPLIFIED
+
+from csrscan.errors import InputError
+from csrscan.ingest import bytes_to_document
+
+
+def _docx() -> bytes:
+    docx = pytest.importorskip("docx")
+    from docx.enum.section import WD_SECTION
+    d = docx.Document()
+    d.add_heading("第一章 数据安全", level=1)
+    d.add_paragraph(PARA_SIMPLIFIED)
+    d.add_paragraph("")
+    table = d.add_table(rows=2, cols=3)
+    rows = [["指标", "2023年", "2024年"], ["温室气体排放（吨）", "1,200", "1,104"]]
+    for r, row in enumerate(rows):
+        for k, value in enumerate(row):
+            table.cell(r, k).text = value
+    d.add_paragraph("表后说明。")
+    d.add_section(WD_SECTION.NEW_PAGE)
+    d.add_heading("第二章 消费者权益保护", level=2)
+    p = d.add_paragraph("公司设立")
+    p.add_run("消费者权益保护委员会").bold = True
+    p.add_run("。")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_sections_are_pages_and_paragraphs_are_lines() -> None:
+    doc = bytes_to_document(_docx(), "r.docx")
+    assert doc.format == "docx" and doc.encoding is None
+    assert [p.number for p in doc.pages] == [1, 2]
+    first = doc.pages[0].text.split("\n")
+    assert first == ["第一章 数据安全", PARA_SIMPLIFIED, "", "指标\t2023年\t2024年",
+                     "温室气体排放（吨）\t1,200\t1,104", "表后说明。",
+                     ""]  # python-docx ends a section with an empty paragraph
+    assert doc.pages[1].text.split("\n") == ["第二章 消费者权益保护",
+                                             "公司设立消费者权益保护委员会。"]
+    assert all(p.first_line == 1 and p.origin == "text" for p in doc.pages)
+
+
+def test_empty_docx_is_an_error() -> None:
+    docx = pytest.importorskip("docx")
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    with pytest.raises(InputError, match=r"e\.docx: Word document contains no text"):
+        bytes_to_document(buf.getvalue(), "e.docx")
+
+
+HTML = """<!DOCTYPE html>
+<html><head><meta charset="gbk"><title>某消费金融公司发布社会责任报告</title>
+<style>.x{{color:red}}</style><script>var nav = "导航脚本";</script></head>
+<body>
+<div class="top-nav"><a href="/">首页</a> <a href="/news">新闻中心</a>
+ <a href="/ir">投资者关系</a></div>
+<nav><ul><li><a href="/a">关于我们</a></li><li><a href="/b">联系我们</a></li></ul></nav>
+<div class="main-content">
+  <h1>某消费金融公司发布2024年社会责任报告</h1>
+  <div class="share-bar">分享到：<a href="#">微信</a><a href="#">微博</a></div>
+  <p>{para}</p>
+  <p>公司持续完善<b>数据安全</b>管理体系。<br>报告期内未发生重大数据泄露事件。</p>
+  <table><tr><th>指标</th><th>2024年</th></tr><tr><td>员工培训覆盖率</td><td>99%</td></tr></table>
+  <ul class="news-list">
+    <li><a href="/n1">某银行召开年度工作会议</a></li>
+    <li><a href="/n2">某保险公司推出新产品</a></li>
+    <li><a href="/n3">监管部门发布最新通知</a></li>
+  </ul>
+</div>
+<aside><h3>热门文章</h3><a href="/h">一篇无关的热门文章</a></aside>
+<div id="footer">版权所有 (C) 某网站 京ICP备00000000号</div>
+</body></html>
+"""
+
+
+def test_html_keeps_main_content_only() -> None:
+    data = HTML.format(para=PARA_SIMPLIFIED).encode("gbk")
+    doc = bytes_to_document(data, "news.html")
+    assert (doc.format, doc.encoding) == ("html", "gb18030")  # declared gbk, read as superset
+    assert doc.warnings == () and len(doc.pages) == 1
+    lines = doc.pages[0].text.split("\n")
+    assert lines[0] == "某消费金融公司发布2024年社会责任报告"
+    assert PARA_SIMPLIFIED in lines
+    assert "公司持续完善数据安全管理体系。" in lines
+    assert "报告期内未发生重大数据泄露事件。" in lines
+    assert "员工培训覆盖率\t99%" in lines
+    text = doc.pages[0].text
+    for noise in ("首页", "关于我们", "分享到", "微博", "某银行召开", "热门文章",
+                  "版权所有", "导航脚本", "color"):
+        assert noise not in text, noise
+
+
+def test_html_without_content_container_uses_body() -> None:
+    page = f"<html><body><p>{PARA_SIMPLIFIED}</p><div class='footer'>页脚</div></body></html>"
+    doc = bytes_to_document(page.encode("utf-8"), "p.htm")
+    assert doc.pages[0].text == PARA_SIMPLIFIED
+
+
+def test_html_with_no_text_is_an_error() -> None:
+    with pytest.raises(InputError, match="no readable main text"):
+        bytes_to_document(b"<html><body><nav><a href='/'>x</a></nav></body></html>", "x.html")
