@@ -109,17 +109,17 @@ topics:
         name: X
         patterns: [{{any: [{word}]}}]
         examples: {{pass: [a。], fail: [b。]}}
-""" for k, word in enumerate(["数据安全", "绿色金融", "普惠金融"]))
+""" for k, word in enumerate(["数据安全", "绿色金融", "普惠金融", "反洗钱"]))
 
 
 def test_topic_lists_are_not_evidence(tmp_path: Path) -> None:
     path = tmp_path / "l.yaml"
     path.write_text(LIST_PACK, encoding="utf-8")
     p = load_pack(path)
-    assert text_to_indicators("实质性议题包括数据安全、绿色金融、普惠金融等。", p) == ()
+    assert text_to_indicators("实质性议题包括数据安全、绿色金融、普惠金融、反洗钱等。", p) == ()
     long = ("公司建立数据安全管理制度，推出绿色金融产品体系，并通过线上渠道为小微企业"
-            "提供普惠金融服务，全年累计服务客户超过一百万户。")
-    assert text_to_indicators(long, p) == ("t0.x", "t1.x", "t2.x")
+            "提供普惠金融服务，全年累计服务客户超过一百万户，并健全反洗钱内控机制。")
+    assert text_to_indicators(long, p) == ("t0.x", "t1.x", "t2.x", "t3.x")
 
 
 def test_own_short_name_counts_as_the_company() -> None:
