@@ -173,11 +173,16 @@ def baseline_create(
     from .baseline import baseline_entries, render_baseline
     from .check import run_check
     from .cli import emit
+    from .errors import CsrscanError
 
     flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, None)
     cfg = resolve_config(files, config, no_config, flags)
     result = run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr),
                        use_baseline=False)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CsrscanError(f"cannot create folder: {exc.strerror}", path=str(output)) from None
     emit(render_baseline(result.findings, output), output)
     typer.echo(f"wrote {len(baseline_entries(result.findings, output))} gap(s) to {output}",
                err=True)

@@ -6,6 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from checkutil import (
@@ -45,7 +46,8 @@ def test_policy_holds_exit_0(drafts: dict[str, Path]) -> None:
 def test_policy_fails_exit_1(drafts: dict[str, Path]) -> None:
     r = run("check", "partial.md", "--require", "data_security=covered")
     assert r.exit_code == 1
-    assert "error data_security: topic data_security (数据安全与个人信息保护) is partial" in r.stdout
+    assert ("error data_security: topic data_security (数据安全与个人信息保护) is partial"
+            in r.stdout)
 
 
 def test_default_policy_fails_on_missing_topic(drafts: dict[str, Path]) -> None:
@@ -139,7 +141,7 @@ def test_output_is_deterministic(drafts: dict[str, Path]) -> None:
         assert a == b and a
 
 
-def _sarif_validator():  # type: ignore[no-untyped-def]
+def _sarif_validator() -> Any:
     import jsonschema
 
     schema = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -250,7 +252,7 @@ def _docx_supported(tmp_path: Path) -> bool:
     probe = _docx(tmp_path / "probe.docx", ["公司制定《数据安全管理办法》，明确责任部门。"])
     try:
         report = scan(probe)
-    except Exception:  # noqa: BLE001 - the temporary ingest cannot read docx at all
+    except Exception:  # the temporary ingest cannot read docx at all
         return False
     return any(r.found for t in report.topics for r in t.indicators)
 
@@ -279,7 +281,8 @@ def test_pdf_draft_page_in_sarif(tmp_path: Path) -> None:
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     c = canvas.Canvas(str(tmp_path / "draft.pdf"), pagesize=A4, invariant=1)
-    for lines in (["某某消金社会责任报告"], ["本公司制定《数据安全管理办法》，明确数据安全责任部门。"]):
+    pages = (["某某消金社会责任报告"], ["本公司制定《数据安全管理办法》，明确数据安全责任部门。"])
+    for lines in pages:
         c.setFont("STSong-Light", 11)
         for i, line in enumerate(lines):
             c.drawString(72, A4[1] - 80 - 18 * i, line)
