@@ -203,10 +203,12 @@ def diff(
 ) -> None:
     """What NEW gained and lost against OLD: topic levels, indicators, evidence."""
     from . import diff as d
-    from .cli import emit, load_pack
+    from .check import load_pack_cached
+    from .cli import emit
 
-    cfg = resolve_config([old, new], config, no_config, {"pack": pack, "rules": rules or ()})
-    rule_pack = load_pack(cfg.pack, [Path(r) for r in cfg.rules])
+    cfg = resolve_config([old, new], config, no_config,
+                         {"pack": pack, "rules": tuple(str(r) for r in rules or ())})
+    rule_pack = load_pack_cached(cfg.pack, cfg.rules)
     scanner = make_scanner(encoding, ocr)
     result = d.diff_reports(scanner(str(old), rule_pack), scanner(str(new), rule_pack))
     render = {"json": d.render_diff_json, "markdown": d.render_diff_markdown}.get(

@@ -25,7 +25,7 @@ policy:
   require:
     data_security: covered
   require_indicators: [data_security.incidents]
-  min_score: 0.1
+  min_score: 0.005
 """
 
 
@@ -166,7 +166,7 @@ def test_config_show(tmp_path: Path) -> None:
     assert 'policy.fail_on = "error"  # default' in lines
     doc = json.loads(run("config", "show", "--json").stdout)
     values = {v["key"]: v for v in doc["values"]}
-    assert values["policy.min_score"]["value"] == 0.1
+    assert values["policy.min_score"]["value"] == 0.005
     assert values["pack"] == {"key": "pack", "value": "cn-fin-csr",
                               "source": str(tmp_path / ".csrscan.yaml")}
     bad = run("config", "show", "--require", "nope=covered")
