@@ -144,7 +144,14 @@ def check(
     severity: SeverityOpt = None, fail_on: FailOnOpt = None, baseline: BaselineOpt = None,
     encoding: EncodingOpt = None, ocr: OcrOpt = False,
 ) -> None:
-    """Check drafts against the disclosure policy: exit 0 holds, 1 fails, 2 error."""
+    """Check drafts against the disclosure policy: exit 0 holds, 1 fails, 2 error.
+
+    The policy comes from .csrscan.yaml / .csrscan.yml / [tool.csrscan] in
+    pyproject.toml (found from the drafts' folder upward), then --config, then
+    the flags; without any `policy.require`, every topic must be at least
+    partial. Suppressed (<!-- csrscan-disable ID: reason -->) and baselined
+    gaps are listed but do not fail. Reference: docs/check.md, docs/ci.md.
+    """
     from .check import run_check
     from .cli import emit
     from .render_github import append_step_summary
@@ -169,7 +176,11 @@ def baseline_create(
     require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
     severity: SeverityOpt = None, encoding: EncodingOpt = None, ocr: OcrOpt = False,
 ) -> None:
-    """Write the current gaps of FILES (sorted, stable keys) to a baseline file."""
+    """Write the current gaps of FILES (sorted, stable keys) to a baseline file.
+
+    `check --baseline FILE` (or `baseline:` in the config) then fails only on
+    gaps that are not in it. Paths are relative to the baseline's folder.
+    """
     from .baseline import baseline_entries, render_baseline
     from .check import run_check
     from .cli import emit
@@ -189,8 +200,8 @@ def baseline_create(
 
 
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier revision.")],
-    new: Annotated[Path, typer.Argument(help="The later revision.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier revision.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later revision.")],
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, json or markdown.")
                    ] = DiffFormat.table,
     output: OutputOpt = None,
@@ -201,7 +212,11 @@ def diff(
     pack: PackOpt = None, rules: RulesOpt = None,
     encoding: EncodingOpt = None, ocr: OcrOpt = False,
 ) -> None:
-    """What NEW gained and lost against OLD: topic levels, indicators, evidence."""
+    """What NEW gained and lost against OLD: topic levels, indicators, evidence.
+
+    Exit 0 (2 on errors); with --fail-on-regression, 1 when a topic's level
+    dropped or an indicator was lost. Markdown output suits a PR comment.
+    """
     from . import diff as d
     from .check import load_pack_cached
     from .cli import emit
@@ -230,7 +245,10 @@ def config_show(
                                                        help="As for check.")] = None,
     baseline: BaselineOpt = None,
 ) -> None:
-    """Print the effective config and where each value came from; validates ids."""
+    """Print the effective config and where each value came from; validates ids.
+
+    Precedence: defaults < discovered file < --config < flags (docs/check.md).
+    """
     from .check import load_config_pack
     from .config_show import render_config
 

@@ -303,3 +303,26 @@ def test_diff_moved_sentence_is_not_a_change(tmp_path: Path) -> None:
     doc = json.loads(run("diff", "v1.md", "v2.md", "-f", "json").stdout)
     [ds] = [t for t in doc["topics"] if t["id"] == "data_security"]
     assert ds["change"] == "unchanged"
+
+
+# ---- a custom pack from the config ----------------------------------------------
+
+def test_config_rules_path_is_relative_to_the_config(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from checkutil import FIXTURES
+
+    write(tmp_path / "proj" / "packs" / "mini.yaml",
+          (FIXTURES / "mini-pack.yaml").read_text(encoding="utf-8"))
+    write(tmp_path / "proj" / ".csrscan.yaml", "pack: mini\nrules: packs/mini.yaml\n")
+    write(tmp_path / "proj" / "docs" / "covered.md", DRAFT_COVERED)
+    monkeypatch.chdir(tmp_path / "proj" / "docs")
+    r = run("check", "covered.md", "-f", "json")
+    assert r.exit_code == 1  # default policy: topic beta is missing
+    doc = json.loads(r.stdout)
+    assert doc["pack"]["id"] == "mini"
+    [gap] = doc["files"][0]["findings"]
+    assert (gap["rule"], gap["actual"], gap["expected"]) == ("beta", "missing", "partial")
+    shown = run("config", "show", "covered.md").stdout
+    assert 'rules = ["../packs/mini.yaml"]' in shown
+    ok = run("check", "covered.md", "--require", "beta=missing")
+    assert ok.exit_code == 0, ok.output
