@@ -12,6 +12,7 @@ import os
 from pathlib import Path, PurePath
 
 from .check import CheckResult
+from .errors import CsrscanError
 from .policy import Finding
 from .render_check import render_check_markdown, verdict_line
 
@@ -46,5 +47,9 @@ def append_step_summary(result: CheckResult) -> None:
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
-    with Path(target).open("a", encoding="utf-8") as fh:
-        fh.write(render_check_markdown(result) + "\n")
+    try:
+        with Path(target).open("a", encoding="utf-8") as fh:
+            fh.write(render_check_markdown(result) + "\n")
+    except OSError as exc:
+        raise CsrscanError(f"cannot append the step summary: {exc.strerror}",
+                           path=target) from None
