@@ -89,6 +89,8 @@ def validate_policy(policy: Policy, pack: Pack, sources: Mapping[str, str]) -> N
 def _unknown(sources: Mapping[str, str], key: str, message: str, pack: Pack) -> None:
     origin = sources.get(key, sources.get(key.rsplit(".", 1)[0], "command line"))
     path = None if origin in ("command line", "default") else origin
+    if path is not None and path.endswith(".toml"):
+        key = "tool.csrscan." + key
     raise ConfigError(f"key '{key}': {message} in pack {pack.id} "
                       "(see `csrscan rules list`)", path=path)
 

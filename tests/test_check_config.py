@@ -134,6 +134,14 @@ def test_pyproject_errors_use_tool_prefix(tmp_path: Path) -> None:
         Config.resolve(tmp_path)
 
 
+def test_unknown_id_in_pyproject_names_tool_key(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.csrscan.policy.severity]\nnope = 'info'\n")
+    write(tmp_path / "covered.md", DRAFT_COVERED)
+    r = run("check", "covered.md")
+    assert r.exit_code == 2
+    assert "pyproject.toml: key 'tool.csrscan.policy.severity.nope': unknown topic" in r.output
+
+
 def test_unknown_ids_in_config_exit_2(tmp_path: Path) -> None:
     write(tmp_path / ".csrscan.yaml", "policy:\n  require: {green_finanse: partial}\n")
     write(tmp_path / "covered.md", DRAFT_COVERED)
