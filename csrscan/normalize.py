@@ -68,8 +68,35 @@ def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
     """Normalize every page of a document."""
     pages = [page_to_lines(p) for p in doc.pages]
     furniture = repeated_furniture(pages) if doc.format == "pdf" else frozenset()
-    return tuple(lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
-                 for page, lines in zip(doc.pages, pages))
+    normed = [lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
+              for page, lines in zip(doc.pages, pages)]
+    for i in range(1, len(normed)):
+        normed[i - 1], normed[i] = carry_over(normed[i - 1], normed[i])
+    return tuple(normed)
+
+
+CARRY_MIN_CHARS = 20  # shorter open endings are titles and headings, not cut sentences
+_OPEN_END = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\n")
+
+
+def carry_over(prev: NormPage, nxt: NormPage) -> tuple[NormPage, NormPage]:
+    """A sentence cut by a page break: move its tail back to the page it starts on."""
+    last_paragraph = prev.norm.rsplit("\n", 1)[-1]
+    if len(last_paragraph) < CARRY_MIN_CHARS or not _OPEN_END.search(prev.norm) \
+            or not nxt.norm[:1] or nxt.norm[0].isspace() or not _STARTS_JOINABLE.match(nxt.norm):
+        return prev, nxt
+    m = _SENTENCE_END.search(nxt.norm)
+    cut = m.end() if m and m.group() != "\n" else (m.start() if m else len(nxt.norm))
+    # the line holding `cut` now starts the page; later lines shift with it
+    first = max(i for i, start in enumerate(nxt.line_starts) if start <= cut)
+    keep = range(first, len(nxt.line_starts))
+    head = NormPage(prev.number, prev.orig + nxt.orig[:cut], prev.norm + nxt.norm[:cut],
+                    prev.line_starts, prev.line_numbers, prev.origin)
+    tail = NormPage(nxt.number, nxt.orig[cut:], nxt.norm[cut:],
+                    tuple(max(nxt.line_starts[i] - cut, 0) for i in keep),
+                    tuple(nxt.line_numbers[i] for i in keep), nxt.origin)
+    return head, tail
 
 
 def page_to_lines(page: Page) -> list[Line]:

@@ -90,3 +90,22 @@ def test_normalize_never_crashes_and_keeps_locations_valid(pages: list[str], fmt
         assert list(page.line_starts) == sorted(page.line_starts)
         n_lines = src.text.count("\n") + 1
         assert all(1 <= n <= n_lines for n in page.line_numbers)
+
+
+def test_sentence_cut_by_a_page_break_is_carried_back() -> None:
+    pages = ["第一页开头。公司升级乡村振兴公益服务体系，依托业务",
+             "联动打通公益慈善渠道。第二页的下一句。\n新段落。"]
+    first, second = document_to_normpages(doc(*pages, fmt="pdf"))
+    assert first.norm.endswith("依托业务联动打通公益慈善渠道。")
+    assert second.norm == "第二页的下一句。\n新段落。"
+    assert second.line_numbers == (1, 2) and second.line_starts[0] == 0
+
+
+def test_page_break_after_a_full_sentence_is_left_alone() -> None:
+    first, second = document_to_normpages(doc("完整的一句。", "下一页。", fmt="pdf"))
+    assert (first.norm, second.norm) == ("完整的一句。", "下一页。")
+
+
+def test_a_title_at_a_page_end_is_not_joined_to_the_next_page() -> None:
+    first, second = document_to_normpages(doc("某某消金社会责任报告", "本公司制定制度。", fmt="pdf"))
+    assert (first.norm, second.norm) == ("某某消金社会责任报告", "本公司制定制度。")
