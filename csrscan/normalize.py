@@ -163,9 +163,10 @@ def lines_to_normpage(page: Page, lines: Sequence[Line]) -> NormPage:
     numbers: list[int] = []
     offset = 0
     prev: Line | None = None
+    sep = "\n"
     for line in lines:
         if prev is not None:
-            sep = _separator(prev, line, width)
+            sep = _separator(prev, line, width, continuing=sep != "\n")
             orig_parts.append(sep)
             norm_parts.append(sep)
             offset += len(sep)
@@ -185,12 +186,17 @@ def _typical_width(lines: Sequence[Line]) -> int:
     return widths[int(len(widths) * 0.8)] if widths else 0
 
 
-def _separator(prev: Line, line: Line, width: int) -> str:
-    """'' inside a wrapped CJK paragraph, ' ' inside wrapped Latin, '\\n' at a break."""
+def _separator(prev: Line, line: Line, width: int, continuing: bool = False) -> str:
+    """'' inside a wrapped CJK paragraph, ' ' inside wrapped Latin, '\\n' at a break.
+
+    A short line ends a paragraph unless the paragraph was already running
+    into it (PDF extractors cut lines at font changes: 累计发|卡9.20万张).
+    """
     a, b = prev.norm.strip(), line.norm.lstrip()
     if not a or not b or line.number != prev.number + 1 or line.norm[:1].isspace():
         return "\n"
-    if len(a) < 0.75 * width or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
+    short = len(a) < 0.75 * width and not continuing
+    if short or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
         return "\n"
     if _HAN_CHAR.match(b[0]) or _HAN_CHAR.match(a[-1]):
         return ""

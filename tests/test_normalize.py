@@ -109,3 +109,13 @@ def test_page_break_after_a_full_sentence_is_left_alone() -> None:
 def test_a_title_at_a_page_end_is_not_joined_to_the_next_page() -> None:
     first, second = document_to_normpages(doc("某某消金社会责任报告", "本公司制定制度。", fmt="pdf"))
     assert (first.norm, second.norm) == ("某某消金社会责任报告", "本公司制定制度。")
+
+
+def test_a_short_fragment_inside_a_running_paragraph_is_joined() -> None:
+    text = ("本行全年新增发卡六点三一万张，其中面向新市民群体发卡三点六七万张，累计\n"
+            "发\n"
+            "卡九点二万张，服务覆盖全部县域网点和乡镇服务站点。\n"
+            "二、下一节")
+    [page] = document_to_normpages(doc(text))
+    assert "累计发卡九点二万张" in page.norm
+    assert "\n二、下一节" in page.norm
