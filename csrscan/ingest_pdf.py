@@ -45,13 +45,23 @@ class _Fallback:
     data: bytes
     password: str | None
     miner: Any = None      # PdfminerPages: text of pages PDFium garbles
+    broken: bool = False   # pdfminer failed on this file: do not retry per page
 
     def text(self, index: int) -> str:
+        """pdfminer's text of the page; '' if pdfminer cannot read it."""
+        if self.broken:
+            return ""
         if self.miner is None:
             from csrscan.ingest_pdfminer import PdfminerPages
             self.miner = PdfminerPages(self.data, self.password)
-        # pdfminer may see a damaged page tree differently from PDFium
-        return self.miner.text(index) or ""
+        try:
+            # pdfminer may see a damaged page tree differently from PDFium
+            return self.miner.text(index) or ""
+        except RecursionError:
+            return ""  # one hostile page; the next may be fine
+        except Exception:  # pdfminer's many parse errors: a second opinion only
+            self.broken = True
+            return ""
 
 
 
@@ -66,6 +76,8 @@ def read_pdf(data: bytes, name: str, options: IngestOptions,
         pages = tuple(_read_page(doc, fallback, i, issues, ocr) for i in range(count))
     finally:
         doc.close()
+    if issues.pages("ocr") or issues.pages("ocr empty"):
+        progress(f"OCR: {len(issues.pages('ocr'))} pages read\n")  # ends the status line
     _refuse_if_empty(pages, issues, name, options.ocr)
     return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=pages,
                     warnings=_warnings(issues, options.ocr))

@@ -132,3 +132,10 @@ def test_markdown_is_stripped_in_place(tmp_path: Path) -> None:
     }
     for number, text in expected.items():
         assert lines[number - 1] == text, number
+
+
+def test_html_with_utf8_bom_is_html() -> None:
+    data = b"\xef\xbb\xbf<!DOCTYPE html><html><body><p>" + PARA_SIMPLIFIED.encode() + b"</p>"
+    doc = bytes_to_document(data, "<stdin>")
+    assert (doc.format, doc.encoding, doc.pages[0].text) == ("html", "utf-8-sig",
+                                                             PARA_SIMPLIFIED)
