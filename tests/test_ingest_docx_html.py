@@ -106,3 +106,10 @@ def test_html_without_content_container_uses_body() -> None:
 def test_html_with_no_text_is_an_error() -> None:
     with pytest.raises(InputError, match="no readable main text"):
         bytes_to_document(b"<html><body><nav><a href='/'>x</a></nav></body></html>", "x.html")
+
+
+def test_html_wrapper_with_a_noisy_class_is_kept() -> None:
+    page = (f"<html><body><div id='page' class='site has-sidebar'><p>{PARA_SIMPLIFIED}</p>"
+            "<div class='sidebar'>侧栏</div></div></body></html>")
+    doc = bytes_to_document(page.encode("utf-8"), "w.html")
+    assert doc.pages[0].text == PARA_SIMPLIFIED
