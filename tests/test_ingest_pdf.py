@@ -265,3 +265,22 @@ def test_importing_ingest_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_scan_with_only_a_page_number_is_no_text_layer() -> None:
+    from reportlab.lib.utils import ImageReader
+
+    def draw(c: Any, i: int) -> None:
+        c.drawImage(ImageReader(io.BytesIO(mb.png_bytes())), 0, 0, 595, 842)
+        c.setFont("Helvetica", 9)
+        c.drawString(290, 20, str(i + 1))
+    data = mb.pdf_bytes(draw, pages=2)
+    with pytest.raises(InputError, match="no text layer on any of 2 pages"):
+        bytes_to_document(data, "s.pdf")
+
+    def mixed(c: Any, i: int) -> None:
+        draw(c, i) if i else _draw_lines(c, mb.cjk_font(), LINES)
+    doc = bytes_to_document(mb.pdf_bytes(mixed, pages=2), "s.pdf")
+    assert doc.pages[1].text == "2"
+    assert doc.warnings == ("page 2: scanned image with hardly any text layer; "
+                            "run with --ocr",)
