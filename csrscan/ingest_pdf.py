@@ -257,7 +257,7 @@ _MESSAGES = {
     "ocr": "read by OCR (check figures against the original)",
     "ocr empty": "no text found even by OCR",
     "damaged": "page cannot be loaded (damaged PDF); skipped",
-    "image page": "scanned image with hardly any text layer",
+    "image page": "mostly an image with little text (scanned?)",
 }
 
 

@@ -282,5 +282,5 @@ def test_scan_with_only_a_page_number_is_no_text_layer() -> None:
         draw(c, i) if i else _draw_lines(c, mb.cjk_font(), LINES)
     doc = bytes_to_document(mb.pdf_bytes(mixed, pages=2), "s.pdf")
     assert doc.pages[1].text == "2"
-    assert doc.warnings == ("page 2: scanned image with hardly any text layer; "
+    assert doc.warnings == ("page 2: mostly an image with little text (scanned?); "
                             "run with --ocr",)
