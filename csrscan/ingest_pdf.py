@@ -163,9 +163,10 @@ def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issue
 def _scanned_with_stamp(page: Any, number: int, text: str, issues: _Issues,
                         ocr: OcrFn | None) -> Page:
     if ocr is not None:
-        ocr_page = _ocr_page(page, number, issues, ocr)
-        if len(ocr_page.text) > len(text):
-            return ocr_page
+        ocr_text = _tidy(ocr(page, number))
+        if len(ocr_text) > len(text):
+            issues.add("ocr", number)
+            return Page(number, ocr_text, "ocr", 1)
     issues.add("image page", number)
     return Page(number, text, "text", 1)
 
