@@ -64,6 +64,13 @@ def common_han_share(text: str) -> tuple[int, float]:
     return len(han), share
 
 
+def raw_common_share(text: str) -> float:
+    """Share of common Han chars *without* t2s (simplified text scores higher)."""
+    han = _HAN.findall(text)
+    common = common_han()
+    return sum(ch in common for ch in han) / len(han) if han else 0.0
+
+
 def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 

@@ -22,6 +22,8 @@ TRAD = f"第一章 公司治理\n\n{PARA_TRADITIONAL}\n"
     (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
     (TEXT.encode("gb18030"), "gb18030"),
     (TEXT.encode("gbk"), "gb18030"),  # GBK is a subset: same text
+    (TEXT.encode("utf-16-le"), "utf-16-le"),  # no BOM
+    (TEXT.encode("utf-16-be"), "utf-16-be"),
 ])
 def test_simplified_encodings(data: bytes, encoding: str) -> None:
     doc = bytes_to_document(data, "r.txt")
