@@ -284,3 +284,13 @@ def test_scan_with_only_a_page_number_is_no_text_layer() -> None:
     assert doc.pages[1].text == "2"
     assert doc.warnings == ("page 2: mostly an image with little text (scanned?); "
                             "run with --ocr",)
+
+
+def test_quality_check_tolerates_icons_and_a_single_short_run() -> None:
+    from csrscan.ingest_quality import repeated_runs
+    bullets = "\n".join(f"\uf0b7 {line}" for line in LINES)
+    assert judge(bullets).ok
+    assert not judge("\ue001\ue002\ue003\ue004 \ue005\ue006" * 10).ok
+    assert repeated_runs("笑声哈哈哈不断") == []
+    assert repeated_runs("佛佛佛佛山市") == ["佛佛佛佛"]
+    assert repeated_runs("釉釉釉面砖，纸纸纸箱") == ["釉釉釉", "纸纸纸"]
