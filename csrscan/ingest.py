@@ -169,6 +169,7 @@ def _sniff_zip(data: bytes) -> str:
 
 def _looks_like_html(head: bytes) -> bool:
     # Decode loosely: only ASCII markers matter. UTF-16 HTML is handled too.
+    head = head.removeprefix(b"\xef\xbb\xbf")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", "ignore")
     else:
@@ -238,7 +239,8 @@ def _describe(exc: BaseException) -> str:
 
 
 def _tty_progress(message: str) -> None:
-    """Default progress sink: stderr, only when a person is watching."""
+    """Default progress sink: one updating stderr line, only when a person
+    is watching; a message ending in a newline closes the line."""
     if sys.stderr.isatty():
         sys.stderr.write(f"\r\x1b[K{message}")
         sys.stderr.flush()

@@ -62,8 +62,13 @@ def _parse(text: str, name: str) -> Any:
 def _main_content(root: Any) -> Any:
     for el in list(root.iter(*_DROP_TAGS)):
         _remove(el)
+    for el in list(root.iter("header")):  # the site's banner, not an article's
+        if not any(a.tag in ("main", "article") for a in el.iterancestors()):
+            _remove(el)
+    total = _text_len(root)
     for el in list(root.iter()):
-        if isinstance(el.tag, str) and el.getparent() is not None and _is_noise(el):
+        if isinstance(el.tag, str) and el.getparent() is not None and _is_noise(el) \
+                and _text_len(el) <= 0.5 * total:  # a wrapper named "has-sidebar"
             _remove(el)
     best = _pick_container(root)
     for el in list(best.iter("ul", "ol", "div", "table", "section", "dl", "p")):

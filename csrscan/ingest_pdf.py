@@ -45,14 +45,23 @@ class _Fallback:
     data: bytes
     password: str | None
     miner: Any = None      # PdfminerPages: text of pages PDFium garbles
+    broken: bool = False   # pdfminer failed on this file: do not retry per page
 
     def text(self, index: int) -> str:
+        """pdfminer's text of the page; '' if pdfminer cannot read it."""
+        if self.broken:
+            return ""
         if self.miner is None:
             from csrscan.ingest_pdfminer import PdfminerPages
             self.miner = PdfminerPages(self.data, self.password)
-        # pdfminer may see a damaged page tree differently from PDFium
-        return self.miner.text(index) or ""
-
+        try:
+            # pdfminer may see a damaged page tree differently from PDFium
+            return self.miner.text(index) or ""
+        except RecursionError:
+            return ""  # one hostile page; the next may be fine
+        except Exception:  # pdfminer's many parse errors: a second opinion only
+            self.broken = True
+            return ""
 
 
 def read_pdf(data: bytes, name: str, options: IngestOptions,
@@ -66,6 +75,8 @@ def read_pdf(data: bytes, name: str, options: IngestOptions,
         pages = tuple(_read_page(doc, fallback, i, issues, ocr) for i in range(count))
     finally:
         doc.close()
+    if issues.pages("ocr") or issues.pages("ocr empty"):
+        progress(f"OCR: {len(issues.pages('ocr'))} pages read\n")  # ends the status line
     _refuse_if_empty(pages, issues, name, options.ocr)
     return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=pages,
                     warnings=_warnings(issues, options.ocr))
@@ -99,6 +110,7 @@ def _page_count(doc: Any, name: str, max_pages: int) -> int:
 
 
 OcrFn = Callable[[Any, int], str]
+SCAN_TEXT_CHARS = 40   # a page image with less text than this is a scan
 
 
 def _ocr_reader(options: IngestOptions, progress: Progress, count: int) -> OcrFn | None:
@@ -128,6 +140,9 @@ def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issue
     raw = _pdfium_text(page)
     if not raw.strip():
         return _no_text(page, number, issues, ocr, "no text layer")
+    if len("".join(raw.split())) < SCAN_TEXT_CHARS and image_share(page) > 0.5:
+        # A scan with a page number or stamp as its only text.
+        return _scanned_with_stamp(page, number, _tidy(raw), issues, ocr)
     verdict = judge(raw)  # judge the raw text: tidying hides control chars
     if verdict.ok:
         text = _tidy(raw)
@@ -143,6 +158,34 @@ def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issue
         issues.add("runs", number)
     text = page_table_rows(page, text)
     return Page(number, text, "text", 1)
+
+
+def _scanned_with_stamp(page: Any, number: int, text: str, issues: _Issues,
+                        ocr: OcrFn | None) -> Page:
+    if ocr is not None:
+        ocr_text = _tidy(ocr(page, number))
+        if len(ocr_text) > len(text):
+            issues.add("ocr", number)
+            return Page(number, ocr_text, "ocr", 1)
+    issues.add("image page", number)
+    return Page(number, text, "text", 1)
+
+
+def image_share(page: Any) -> float:
+    """Share of the page area covered by images (capped at 1)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+    width, height = page.get_size()
+    box = [ctypes.c_float() for _ in range(4)]
+    area = 0.0
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_IMAGE \
+                and pdfium_c.FPDFPageObj_GetBounds(obj, *box):
+            left, bottom, right, top = (b.value for b in box)
+            area += max(0.0, right - left) * max(0.0, top - bottom)
+    return min(1.0, area / max(1.0, float(width) * float(height)))
 
 
 def _pdfium_text(page: Any) -> str:
@@ -193,7 +236,8 @@ def _ocr_garbled(page: Any, number: int, text: str, issues: _Issues,
 def _refuse_if_empty(pages: tuple[Page, ...], issues: _Issues, name: str,
                      ocr: bool) -> None:
     """A report with no readable page must not look like one that says nothing."""
-    if any(p.text.strip() for p in pages):
+    scans = set(issues.pages("image page"))
+    if any(p.text.strip() for p in pages if p.number not in scans):
         return
     n = len(pages)
     of_n = f"any of {n} pages" if n > 1 else "its only page"
@@ -201,7 +245,7 @@ def _refuse_if_empty(pages: tuple[Page, ...], issues: _Issues, name: str,
         raise InputError(f"damaged PDF: cannot load {of_n} (broken page tree?)", path=name)
     if ocr:
         raise InputError(f"no text found on {of_n}, even with OCR", path=name)
-    if len(issues.pages("no text layer")) == n:
+    if len(issues.pages("no text layer")) + len(scans) == n:
         raise InputError(f"no text layer on {of_n} (scanned?); run with --ocr", path=name)
     why = ", ".join(f"{len(v)} {k}" for k, v in sorted(issues.by_kind.items()))
     raise InputError(f"no readable text on {of_n} ({why}); run with --ocr", path=name)
@@ -214,6 +258,7 @@ _MESSAGES = {
     "ocr": "read by OCR (check figures against the original)",
     "ocr empty": "no text found even by OCR",
     "damaged": "page cannot be loaded (damaged PDF); skipped",
+    "image page": "mostly an image with little text (scanned?)",
 }
 
 
@@ -222,7 +267,7 @@ def _warnings(issues: _Issues, ocr: bool) -> tuple[str, ...]:
     for kind, numbers in issues.by_kind.items():
         # unknown kinds are "unreadable (<reason>)" from the quality check
         message = _MESSAGES.get(kind, f"text layer {kind}")
-        if not ocr and (kind not in _MESSAGES or kind == "runs"):
+        if not ocr and (kind not in _MESSAGES or kind in ("runs", "image page")):
             message += "; run with --ocr"
         them = "them" if len(numbers) > 1 else "it"
         out.append(f"{page_ranges(numbers)}: {message.format(them=them)}")

@@ -21,7 +21,10 @@ MAX_BAD_SHARE = 0.05    # share of control/PUA/U+FFFD chars tolerated
 
 _CID = re.compile(r"\(cid:\d+\)")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff\ufffd]")
+_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# Private-use code points: icon fonts use a few (bullets), broken fonts many.
+_PUA = re.compile(r"[\ue000-\uf8ff]")
+MAX_PUA_SHARE = 0.3
 # Same Han char 3+ times in a row: a font that maps many glyphs to one code.
 _RUN = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 # Characters some consumers treat as line breaks (str.splitlines) and
@@ -64,6 +67,13 @@ def common_han_share(text: str) -> tuple[int, float]:
     return len(han), share
 
 
+def raw_common_share(text: str) -> float:
+    """Share of common Han chars *without* t2s (simplified text scores higher)."""
+    han = _HAN.findall(text)
+    common = common_han()
+    return sum(ch in common for ch in han) / len(han) if han else 0.0
+
+
 def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 
@@ -93,6 +103,8 @@ def judge(text: str) -> Verdict:
     bad = len(_BAD.findall(stripped))
     if bad > max(2, MAX_BAD_SHARE * len(stripped)):
         return Verdict(False, "control characters")
+    if len(_PUA.findall(stripped)) > max(2, MAX_PUA_SHARE * len(stripped)):
+        return Verdict(False, "private-use characters")
     n_han, share = common_han_share(stripped)
     if n_han >= MIN_HAN and share < GOOD_SHARE:
         return Verdict(False, f"implausible characters (common-Han share {share:.2f})")
@@ -100,8 +112,12 @@ def judge(text: str) -> Verdict:
 
 
 def repeated_runs(text: str) -> list[str]:
-    """Runs like '佛佛佛佛' that betray many glyphs mapped to one character."""
-    return [m.group(0) for m in _RUN.finditer(text)]
+    """Runs like '佛佛佛佛' that betray many glyphs mapped to one character.
+
+    One run of three can be real ('哈哈哈'); a longer run or several are not.
+    """
+    runs = [m.group(0) for m in _RUN.finditer(text)]
+    return runs if len(runs) >= 2 or any(len(r) >= 4 for r in runs) else []
 
 
 def sanitize(text: str) -> str:

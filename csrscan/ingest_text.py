@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from csrscan.errors import EncodingError, InputError
 from csrscan.ingest import IngestOptions, sha256_hex
-from csrscan.ingest_quality import GOOD_SHARE, MIN_HAN, common_han_share, sanitize
+from csrscan.ingest_quality import GOOD_SHARE, common_han_share, raw_common_share, sanitize
 from csrscan.models import Document, Page
 
 # Detection candidates: Chinese encodings only (GBK/GB2312 are subsets of
 # GB18030; cp950 is the Big5 that Windows actually writes).
-CANDIDATES = ("utf_16", "gb18030", "big5", "cp950")
+CANDIDATES = ("utf_16_le", "utf_16_be", "gb18030", "big5", "cp950")
 
 _GB_FAMILY = frozenset(codecs.lookup(n).name for n in ("gb2312", "gbk", "gb18030"))
 
@@ -127,10 +127,14 @@ def _try_guess(data: bytes, enc: str, *, note: bool = True) -> Decoded | None:
 
 
 def _detect(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> Decoded:
-    """charset-normalizer ranks the candidates; our Han check has the veto."""
+    """charset-normalizer ranks the candidates; our Han check has the veto.
+
+    Score: common-Han share after t2s, then before t2s (simplified text read
+    as GB18030 beats the same bytes read as Big5 on tiny inputs), then rank.
+    """
     ranked = _normalizer_rank(data)
     ranked += [c for c in CANDIDATES if c not in ranked]
-    scored: list[tuple[float, int, str]] = []
+    scored: list[tuple[float, float, int, str]] = []
     for i, enc in enumerate(ranked):
         try:
             text = data.decode(enc)
@@ -139,22 +143,18 @@ def _detect(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> Decoded:
         n_han, share = common_han_share(text)
         if n_han == 0 and enc.startswith("utf_16"):
             continue  # bytes that pair up into non-Han UTF-16 are not text
-        scored.append((share if n_han else 0.0, -i, enc))
+        scored.append((share if n_han else 0.0, raw_common_share(text), -i, enc))
+    where = (f"first non-UTF-8 byte 0x{data[utf8_error.start]:02x} at offset "
+             f"{utf8_error.start}")
     if not scored:
-        raise EncodingError(
-            f"cannot decode: not UTF-8, GB18030, Big5 or UTF-16 (first non-UTF-8 "
-            f"byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}); "
-            "pass --encoding", path=name)
-    share, _, enc = max(scored)
-    n_han, _ = common_han_share(data.decode(enc))
-    if share < GOOD_SHARE and n_han >= MIN_HAN // 4:
+        raise EncodingError(f"cannot decode: not UTF-8, GB18030, Big5 or UTF-16 ({where}); "
+                            "pass --encoding", path=name)
+    share, _, _, enc = max(scored)
+    guess = _try_guess(data, enc) if share >= GOOD_SHARE else None
+    if guess is None:
         raise EncodingError(
             f"no Chinese encoding gives readable text (best: {codecs.lookup(enc).name}, "
-            f"common-Han share {share:.2f}); pass --encoding", path=name)
-    guess = _try_guess(data, enc)
-    if guess is None:
-        raise EncodingError(f"cannot decode reliably (tried {enc}); pass --encoding",
-                            path=name)
+            f"common-Han share {share:.2f}; {where}); pass --encoding", path=name)
     return guess
 
 

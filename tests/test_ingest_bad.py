@@ -28,6 +28,7 @@ CASES: list[tuple[str, IngestOptions, type[InputError], str]] = [
     ("whitespace.pdf", IngestOptions(), InputError, "no text layer on any of 2 pages"),
     ("no_tounicode.pdf", IngestOptions(), InputError, "no readable text"),
     ("cycle.pdf", IngestOptions(), InputError, "damaged"),
+    ("cycle_tree.pdf", IngestOptions(), InputError, "damaged PDF: cannot load any of 3 pages"),
     ("many_pages.pdf", IngestOptions(max_pages=2), InputError,
      "has 3 pages, more than --max-pages 2"),
     ("big.txt", IngestOptions(max_bytes=1000), InputError, "more than --max-bytes 1000"),

@@ -59,6 +59,7 @@ HTML = """<!DOCTYPE html>
 <html><head><meta charset="gbk"><title>某消费金融公司发布社会责任报告</title>
 <style>.x{{color:red}}</style><script>var nav = "导航脚本";</script></head>
 <body>
+<header><div class="logo">网站标志</div></header>
 <div class="top-nav"><a href="/">首页</a> <a href="/news">新闻中心</a>
  <a href="/ir">投资者关系</a></div>
 <nav><ul><li><a href="/a">关于我们</a></li><li><a href="/b">联系我们</a></li></ul></nav>
@@ -92,7 +93,7 @@ def test_html_keeps_main_content_only() -> None:
     assert "报告期内未发生重大数据泄露事件。" in lines
     assert "员工培训覆盖率\t99%" in lines
     text = doc.pages[0].text
-    for noise in ("首页", "关于我们", "分享到", "微博", "某银行召开", "热门文章",
+    for noise in ("网站标志", "首页", "关于我们", "分享到", "微博", "某银行召开", "热门文章",
                   "版权所有", "导航脚本", "color"):
         assert noise not in text, noise
 
@@ -106,3 +107,10 @@ def test_html_without_content_container_uses_body() -> None:
 def test_html_with_no_text_is_an_error() -> None:
     with pytest.raises(InputError, match="no readable main text"):
         bytes_to_document(b"<html><body><nav><a href='/'>x</a></nav></body></html>", "x.html")
+
+
+def test_html_wrapper_with_a_noisy_class_is_kept() -> None:
+    page = (f"<html><body><div id='page' class='site has-sidebar'><p>{PARA_SIMPLIFIED}</p>"
+            "<div class='sidebar'>侧栏</div></div></body></html>")
+    doc = bytes_to_document(page.encode("utf-8"), "w.html")
+    assert doc.pages[0].text == PARA_SIMPLIFIED

@@ -265,3 +265,32 @@ def test_importing_ingest_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_scan_with_only_a_page_number_is_no_text_layer() -> None:
+    from reportlab.lib.utils import ImageReader
+
+    def draw(c: Any, i: int) -> None:
+        c.drawImage(ImageReader(io.BytesIO(mb.png_bytes())), 0, 0, 595, 842)
+        c.setFont("Helvetica", 9)
+        c.drawString(290, 20, str(i + 1))
+    data = mb.pdf_bytes(draw, pages=2)
+    with pytest.raises(InputError, match="no text layer on any of 2 pages"):
+        bytes_to_document(data, "s.pdf")
+
+    def mixed(c: Any, i: int) -> None:
+        draw(c, i) if i else _draw_lines(c, mb.cjk_font(), LINES)
+    doc = bytes_to_document(mb.pdf_bytes(mixed, pages=2), "s.pdf")
+    assert doc.pages[1].text == "2"
+    assert doc.warnings == ("page 2: mostly an image with little text (scanned?); "
+                            "run with --ocr",)
+
+
+def test_quality_check_tolerates_icons_and_a_single_short_run() -> None:
+    from csrscan.ingest_quality import repeated_runs
+    bullets = "\n".join(f"\uf0b7 {line}" for line in LINES)
+    assert judge(bullets).ok
+    assert not judge("\ue001\ue002\ue003\ue004 \ue005\ue006" * 10).ok
+    assert repeated_runs("笑声哈哈哈不断") == []
+    assert repeated_runs("佛佛佛佛山市") == ["佛佛佛佛"]
+    assert repeated_runs("釉釉釉面砖，纸纸纸箱") == ["釉釉釉", "纸纸纸"]

@@ -22,6 +22,8 @@ TRAD = f"第一章 公司治理\n\n{PARA_TRADITIONAL}\n"
     (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
     (TEXT.encode("gb18030"), "gb18030"),
     (TEXT.encode("gbk"), "gb18030"),  # GBK is a subset: same text
+    (TEXT.encode("utf-16-le"), "utf-16-le"),  # no BOM
+    (TEXT.encode("utf-16-be"), "utf-16-be"),
 ])
 def test_simplified_encodings(data: bytes, encoding: str) -> None:
     doc = bytes_to_document(data, "r.txt")
@@ -132,3 +134,10 @@ def test_markdown_is_stripped_in_place(tmp_path: Path) -> None:
     }
     for number, text in expected.items():
         assert lines[number - 1] == text, number
+
+
+def test_html_with_utf8_bom_is_html() -> None:
+    data = b"\xef\xbb\xbf<!DOCTYPE html><html><body><p>" + PARA_SIMPLIFIED.encode() + b"</p>"
+    doc = bytes_to_document(data, "<stdin>")
+    assert (doc.format, doc.encoding, doc.pages[0].text) == ("html", "utf-8-sig",
+                                                             PARA_SIMPLIFIED)
