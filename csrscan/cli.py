@@ -86,7 +86,7 @@ def scan_one(path: str, pack: Pack, options: IngestOptions) -> Report:
     from .pipeline import scan_bytes, scan_path
 
     if path == "-":
-        return scan_bytes(sys.stdin.buffer.read(), "<stdin>", pack, options)
+        return scan_bytes(sys.stdin.buffer.read(options.max_bytes + 1), "<stdin>", pack, options)
     return scan_path(display_path(path), pack, options)
 
 

@@ -180,7 +180,7 @@ def _whole_word_hits(text: str, hits: list[tuple[str, int, int]], cp: CompiledPa
     known = cp.by_term
     spans: dict[str, list[int]] = defaultdict(list)
     for term, s, e in hits:
-        if term not in known:
+        if term not in known or _glued_ascii(text, term, s, e):
             continue
         first = _token_index(starts, s)
         last = _token_index(starts, e - 1)
@@ -189,6 +189,14 @@ def _whole_word_hits(text: str, hits: list[tuple[str, int, int]], cp: CompiledPa
         if not any(w not in known and engine.has_word(w) for w, _, _ in cut):
             spans[term].append(first)
     return spans
+
+
+def _glued_ascii(text: str, term: str, start: int, end: int) -> bool:
+    """An ASCII term (12386, iso) must not run on into letters or digits (1238600)."""
+    before = text[start - 1:start]
+    after = text[end:end + 1]
+    return (term[:1].isascii() and term[:1].isalnum() and before.isascii() and before.isalnum()) \
+        or (term[-1:].isascii() and term[-1:].isalnum() and after.isascii() and after.isalnum())
 
 
 def _token_index(starts: Sequence[int], offset: int) -> int:

@@ -129,3 +129,8 @@ def test_own_short_name_counts_as_the_company() -> None:
     assert names == ("汇信消金",)
     assert grade("汇信消金需要持续完善数据安全制度。") == "statement"
     assert grade("汇信消金需要持续完善数据安全制度。", ("汇信消金",)) == "measure"
+
+
+def test_ascii_terms_need_word_boundaries(pack) -> None:  # type: ignore[no-untyped-def]
+    assert "complaint_handling.regulatory_referral" not in text_to_indicators(
+        "仓储编号3512386040506已完成盘点，客户投诉渠道保持畅通。", pack)
