@@ -11,7 +11,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -135,10 +135,10 @@ def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
 
     console = make_console(output)
     print_report(report, console, evidence, all_evidence)
-    return console.export_text() if output else None
+    return str(console.export_text()) if output else None
 
 
-def make_console(output: Path | None = None) -> object:
+def make_console(output: Path | None = None) -> Any:
     from rich.console import Console
 
     if output is not None:
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.TyperException as exc:  # usage errors: click's message, exit 2
         exc.show()  # type: ignore[attr-defined]
         sys.exit(EXIT_ERROR)
-    except Exception as exc:  # noqa: BLE001 - never a traceback for users
+    except Exception as exc:
         if os.environ.get("CSRSCAN_DEBUG"):
             raise
         typer.echo(f"csrscan: internal error: {type(exc).__name__}: {exc} "

@@ -42,7 +42,8 @@ class Line:
 def _t2s() -> Callable[[str], str]:
     import opencc  # lazy: conversion is only needed when a document is read
 
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+    convert: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return convert
 
 
 def fold_width(text: str) -> str:
@@ -69,7 +70,7 @@ def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
     pages = [page_to_lines(p) for p in doc.pages]
     furniture = repeated_furniture(pages) if doc.format == "pdf" else frozenset()
     normed = [lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
-              for page, lines in zip(doc.pages, pages)]
+              for page, lines in zip(doc.pages, pages, strict=True)]
     for i in range(1, len(normed)):
         normed[i - 1], normed[i] = carry_over(normed[i - 1], normed[i])
     return tuple(normed)
@@ -107,7 +108,7 @@ def page_to_lines(page: Page) -> list[Line]:
     if len(norm) != len(raw):  # lower() of odd letters may change length
         norm = [to_simplified(fold_width(r)) for r in raw]
     lines = []
-    for i, (o, n) in enumerate(zip(raw, norm)):
+    for i, (o, n) in enumerate(zip(raw, norm, strict=True)):
         if len(o) != len(n):
             n = fold_width(o)
         o, n = _drop_han_spaces(o, n)
@@ -123,8 +124,8 @@ def _drop_han_spaces(orig: str, norm: str) -> tuple[str, str]:
     for m in _SPACE_BETWEEN_HAN.finditer(norm):
         for k in range(m.start(), m.end()):
             keep[k] = False
-    return ("".join(c for c, k in zip(orig, keep) if k),
-            "".join(c for c, k in zip(norm, keep) if k))
+    return ("".join(c for c, k in zip(orig, keep, strict=True) if k),
+            "".join(c for c, k in zip(norm, keep, strict=True) if k))
 
 
 def _furniture_key(text: str) -> str:
@@ -207,7 +208,7 @@ def script_of(pages: Sequence[NormPage]) -> str:
     """'simplified', 'traditional' or 'mixed', from how much t2s changed."""
     han = changed = 0
     for p in pages:
-        for o, n in zip(p.orig, p.norm):
+        for o, n in zip(p.orig, p.norm, strict=True):
             if "\u4e00" <= o <= "\u9fff":
                 han += 1
                 changed += o != n

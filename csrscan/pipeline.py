@@ -15,7 +15,6 @@ from .rules import select_pack
 from .score import evidence_to_topics
 from .segment import normpages_to_sentences
 
-
 FRONT_PAGES = 5  # where a report introduces its own short name
 
 

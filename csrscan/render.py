@@ -69,7 +69,7 @@ def render_markdown(report: Report, evidence: bool = False) -> str:
                     f"{found}/{len(t.indicators)} | {strongest(t)} | {missing} |")
     rows += ["", summary_line(report)]
     if evidence:
-        rows += ["", "## Evidence", ""] + _markdown_evidence(report)
+        rows += ["", "## Evidence", "", *_markdown_evidence(report)]
     for w in sorted(report.warnings):
         rows.append(f"\n> warning: {w}")
     return "\n".join(rows) + "\n"

@@ -98,7 +98,7 @@ def _read_yaml(file: Path) -> dict[str, Any]:
     try:
         # The C loader is ~10× faster; both are safe loaders (no Python tags).
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read: {exc}", path=str(file)) from None
     except yaml.YAMLError as exc:
@@ -211,8 +211,9 @@ def _build_indicator(raw: dict[str, Any], topic: str, file: Path) -> Indicator:
 def _build_pattern(raw: dict[str, Any]) -> Pattern:
     if "regex" in raw:
         return Pattern(kind="regex", regex=raw["regex"])
-    kind = "any" if "any" in raw else "all"
-    return Pattern(kind=kind, terms=tuple(raw[kind]), within=raw.get("within"))
+    if "any" in raw:
+        return Pattern(kind="any", terms=tuple(raw["any"]))
+    return Pattern(kind="all", terms=tuple(raw["all"]), within=raw.get("within"))
 
 
 def _order_topics(topics: list[Topic], order: Iterable[str] | None, file: Path

@@ -134,3 +134,8 @@ def test_own_short_name_counts_as_the_company() -> None:
 def test_ascii_terms_need_word_boundaries(pack) -> None:  # type: ignore[no-untyped-def]
     assert "complaint_handling.regulatory_referral" not in text_to_indicators(
         "仓储编号3512386040506已完成盘点，客户投诉渠道保持畅通。", pack)
+
+
+def test_number_words_are_not_figures() -> None:
+    assert grade("我们将与合作伙伴一起推动行业健康发展。") == "statement"
+    assert grade("全年开展宣教活动三十余场。") == "performance"

@@ -70,7 +70,8 @@ def test_running_headers_footers_and_page_numbers_are_dropped() -> None:
 
 
 def test_web_noise_lines_are_dropped() -> None:
-    [page] = document_to_normpages(doc("分享到：微信 微博\n公司建立了数据安全制度。\n责任编辑：张三"))
+    text = "分享到：微信 微博\n公司建立了数据安全制度。\n责任编辑：张三"
+    [page] = document_to_normpages(doc(text))
     assert page.norm == "公司建立了数据安全制度。"
 
 
@@ -84,7 +85,7 @@ def test_script_detection() -> None:
 @given(st.lists(st.text(max_size=200), min_size=1, max_size=4), st.sampled_from(["txt", "pdf"]))
 def test_normalize_never_crashes_and_keeps_locations_valid(pages: list[str], fmt: str) -> None:
     d = doc(*pages, fmt=fmt)
-    for page, src in zip(document_to_normpages(d), d.pages):
+    for page, src in zip(document_to_normpages(d), d.pages, strict=True):
         assert len(page.orig) == len(page.norm)
         assert len(page.line_starts) == len(page.line_numbers)
         assert list(page.line_starts) == sorted(page.line_starts)
@@ -107,7 +108,8 @@ def test_page_break_after_a_full_sentence_is_left_alone() -> None:
 
 
 def test_a_title_at_a_page_end_is_not_joined_to_the_next_page() -> None:
-    first, second = document_to_normpages(doc("某某消金社会责任报告", "本公司制定制度。", fmt="pdf"))
+    pages = doc("某某消金社会责任报告", "本公司制定制度。", fmt="pdf")
+    first, second = document_to_normpages(pages)
     assert (first.norm, second.norm) == ("某某消金社会责任报告", "本公司制定制度。")
 
 

@@ -9,9 +9,9 @@ import pytest
 from csrscan.pipeline import scan_path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOPICS = ("data_security complaint_handling black_market green_finance consumer_protection "
-          "financial_education inclusive_finance vulnerable_groups aml collection_conduct "
-          "compliance_risk public_welfare").split()
+TOPICS = ("data_security", "complaint_handling", "black_market", "green_finance",
+          "consumer_protection", "financial_education", "inclusive_finance", "vulnerable_groups",
+          "aml", "collection_conduct", "compliance_risk", "public_welfare")
 EXPECTED = {  # samples/README.md, "Intended levels"
     "huixin_consumer_finance_2024.pdf": "2 2 2 1 2 2 2 2 2 2 2 2",
     "src/huixin_consumer_finance_2024.md": "2 2 2 1 2 2 2 2 2 2 2 2",
@@ -24,7 +24,7 @@ EXPECTED = {  # samples/README.md, "Intended levels"
 def test_sample_levels(name: str, pack) -> None:  # type: ignore[no-untyped-def]
     report = scan_path(ROOT / "samples" / name, pack)
     got = {t.topic.id: t.level for t in report.topics}
-    want = dict(zip(TOPICS, map(int, EXPECTED[name].split())))
+    want = dict(zip(TOPICS, map(int, EXPECTED[name].split()), strict=True))
     assert got == want
 
 
