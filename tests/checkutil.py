@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
-from click.testing import CliRunner, Result
+import typer
+from typer.testing import CliRunner, Result
 
 from csrscan.cli import main
 
@@ -48,13 +48,14 @@ DRAFT_NONE = """# 某某消金 2025 年度社会责任报告（草稿）
 """
 
 
-@click.command(context_settings={"ignore_unknown_options": True,
-                                 "allow_interspersed_args": False,
-                                 "help_option_names": []})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def entry(args: tuple[str, ...]) -> None:
+entry = typer.Typer(add_completion=False)
+
+
+@entry.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                 "allow_interspersed_args": False, "help_option_names": []})
+def _entry(ctx: typer.Context) -> None:
     """Run csrscan's real entry point (error → exit-code mapping included)."""
-    main(list(args))
+    main(list(ctx.args))
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
