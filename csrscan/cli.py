@@ -160,9 +160,14 @@ def emit(text: str | None, output: Path | None) -> None:
 
 def _register_subcommands() -> None:
     """Sub-apps live in their own modules; imported here, run lazily."""
+    from .cli_compare import compare
     from .cli_rules import rules_app
+    from .cli_store import cache_app, history
 
     app.add_typer(rules_app, name="rules")
+    app.command("compare")(compare)
+    app.command("history")(history)
+    app.add_typer(cache_app, name="cache")
 
 
 def main(argv: list[str] | None = None) -> None:
