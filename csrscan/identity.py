@@ -38,8 +38,8 @@ BODY_YEAR = re.compile(r"(20\d\d)\s*年度")
 NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 REPORT_WORDS = re.compile(
     r"(?i)(社会责任报告|环境、社会及管治报告|环境社会及治理报告|可持续发展报告|ESG报告|"
-    r"年度报告|社会责任|可持续发展|报告|年度|\bESG\b|\bCSR\b|report|sustainability|"
-    r"annual|final|draft|定稿|全文)")
+    r"年度报告|社会责任|可持续发展|报告|年度|(?<![A-Za-z])(?:ESG|CSR)(?![A-Za-z])|report|"
+    r"sustainability|annual|final|draft|定稿|全文)")
 SEPARATORS = re.compile(r"[\s_\-–—.·,，;；()（）\[\]【】]+")
 LEAD_IN = re.compile(r"^(?:本报告由|本报告|报告由|由|关于|致|发布单位|编制单位|报告主体|发布机构)+")
 TITLE_LINES = 5

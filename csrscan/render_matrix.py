@@ -90,8 +90,8 @@ def print_matrix(matrix: Matrix, console: Any) -> None:
     console.print(f"[dim]{escape(legend)}  ● covered ◐ partial ○ missing[/]")
     console.print(f"{len(matrix.rows)} scanned, {len(matrix.failures)} failed")
     for f in matrix.failures:
-        console.print(f"[red]failed[/] {escape(f.path)}: [{f.kind}] {escape(f.error)}",
-                      highlight=False)
+        console.print(f"[red]failed[/] {escape(f.path)}: {escape(f'[{f.kind}]')} "
+                      f"{escape(f.error)}", highlight=False)
     _print_trends(matrix, console)
 
 

@@ -1,0 +1,47 @@
+"""The process pool behind `compare --jobs/--timeout/--max-tasks-per-child`."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from csrscan.pool import Failed, run_pool
+
+
+def work(item: str) -> tuple[str, int]:
+    if item.startswith("hang"):
+        time.sleep(60)
+    if item.startswith("crash"):
+        os._exit(7)
+    return item, os.getpid()
+
+
+def test_every_item_once_with_timeout_and_crash_reported() -> None:
+    items = [f"f{i}" for i in range(12)] + ["hang-1", "crash-1"]
+    start = time.monotonic()
+    results = list(run_pool(work, items, jobs=2, timeout=1.0, max_tasks=50))
+    assert time.monotonic() - start < 20
+    ok = sorted(r[0] for r in results if not isinstance(r, Failed))
+    failed = {r.item: r for r in results if isinstance(r, Failed)}
+    assert ok == sorted(f"f{i}" for i in range(12))
+    assert failed["hang-1"].kind == "timeout" and "killed" in failed["hang-1"].message
+    assert failed["crash-1"].kind == "crash" and "exit code 7" in failed["crash-1"].message
+    assert len(results) == len(items)
+
+
+def test_workers_are_recycled_after_max_tasks() -> None:
+    results = list(run_pool(work, [f"f{i}" for i in range(9)], jobs=1, timeout=None,
+                            max_tasks=3))
+    pids = {pid for _, pid in results if not isinstance(_, Failed)}  # type: ignore[misc]
+    assert len(results) == 9
+    assert len(pids) == 3  # three workers, three items each
+
+
+def test_timeout_spares_other_workers() -> None:
+    results = list(run_pool(work, ["hang-a", "f1", "f2", "f3"], jobs=2, timeout=1.5))
+    assert sorted(r[0] for r in results if not isinstance(r, Failed)) == ["f1", "f2", "f3"]
+    assert [r.item for r in results if isinstance(r, Failed)] == ["hang-a"]
+
+
+def test_empty_input() -> None:
+    assert list(run_pool(work, [], jobs=2, timeout=1.0)) == []
