@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ ERROR_SCHEMA = "csrscan.error/1"
 class JobSpec:
     """Everything a worker needs; picklable, sent once per worker/task."""
 
-    ingest: IngestOptions = IngestOptions()
+    ingest: IngestOptions = field(default_factory=IngestOptions)
     use_cache: bool = True
     cache_dir: str | None = None  # None: the worker's own default
 
@@ -148,7 +148,7 @@ def scan_file(path: str, spec: JobSpec, pack: Pack) -> Outcome:
     except OSError as exc:
         return Outcome(path, sha, "input", error=f"cannot read: {exc.strerror or exc}",
                        seconds=time.perf_counter() - start)
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+    except Exception as exc:
         return Outcome(path, sha, "error", error=f"{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - start)
 

@@ -9,8 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .cli import (EncodingOpt, MaxBytesOpt, MaxPagesOpt, OcrOpt, PackOpt, PasswordOpt,
-                  RulesOpt, emit, ingest_options, load_pack)
+from .cli import (
+    EncodingOpt,
+    MaxBytesOpt,
+    MaxPagesOpt,
+    OcrOpt,
+    PackOpt,
+    PasswordOpt,
+    RulesOpt,
+    emit,
+    ingest_options,
+    load_pack,
+)
 from .errors import ConfigError
 
 if TYPE_CHECKING:

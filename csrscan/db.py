@@ -104,7 +104,7 @@ def append_run(path: Path, matrix: Matrix) -> int:
                  matrix.pack_id, matrix.pack_version, r.score)).lastrowid
             conn.executemany("INSERT INTO topic_levels VALUES (?,?,?,?)",
                              [(rid, t, lv, " ".join(f))
-                              for t, lv, f in zip(ids, r.levels, r.found)])
+                              for t, lv, f in zip(ids, r.levels, r.found, strict=True)])
             conn.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?)",
                              [(rid, e.topic, e.indicator, e.page, e.line, e.strength, e.text)
                               for e in r.evidence])

@@ -27,18 +27,18 @@ def dask_executor(address: str) -> Executor:
         if not paths:
             return
         try:
-            client = Client(address, timeout="20s")
+            client = Client(address, timeout="20s")  # type: ignore[no-untyped-call]
         except OSError as exc:
             raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         try:
             # Workers may run elsewhere: send absolute paths, report the given ones.
             absolute = {str(Path(p).resolve()): p for p in paths}
             futures = client.map(task, list(absolute), pure=False)
-            shown = {f.key: absolute[a] for f, a in zip(futures, absolute)}
-            for future in as_completed(futures):
+            shown = {f.key: absolute[a] for f, a in zip(futures, absolute, strict=True)}
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
                 yield _outcome(future, shown[future.key])
         finally:
-            client.close()
+            client.close()  # type: ignore[no-untyped-call]
     return run
 
 
@@ -47,7 +47,7 @@ def _outcome(future: object, key_path: str) -> Outcome:
 
     try:
         result: Outcome = future.result()  # type: ignore[attr-defined]
-    except Exception as exc:  # noqa: BLE001 - KilledWorker and friends
+    except Exception as exc:
         return Outcome(key_path, "", "crash", error=f"{type(exc).__name__}: {exc}")
     data = result.data
     if data is not None:

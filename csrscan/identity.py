@@ -33,7 +33,8 @@ from .models import Document
 LEGAL_NAME = re.compile(
     r"([\u4e00-\u9fff（）()A-Za-z0-9·]{2,40}?(?:股份有限公司|有限责任公司|有限公司))")
 SHORT_NAME = re.compile(r"[（(]\s*以下简称\s*[:：]?\s*[“\"「『']([^”\"」』']{1,20})[”\"」』']")
-TITLE_YEAR = re.compile(r"(20\d\d)\s*(?:年度|年[^\n]{0,20}?报告|[^\n]{0,6}?(?:ESG|CSR|社会责任|可持续))")
+TITLE_YEAR = re.compile(
+    r"(20\d\d)\s*(?:年度|年[^\n]{0,20}?报告|[^\n]{0,6}?(?:ESG|CSR|社会责任|可持续))")
 BODY_YEAR = re.compile(r"(20\d\d)\s*年度")
 NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 REPORT_WORDS = re.compile(

@@ -54,17 +54,17 @@ def plan_resume(lines: list[dict[str, Any]], paths: list[str], pack_id: str,
                 "id": pack_id, "version": pack_version}:
             src = obj.get("source", {})
             done[(str(src.get("path")), str(src.get("sha256")))] = obj
-    reused, todo = [], []
+    reused: list[Outcome] = []
+    todo: list[str] = []
+    done_paths = {k[0] for k in done}
     for path in paths:
-        obj = None
-        if any(k[0] == path for k in done):
-            obj = done.get((path, _sha_or_empty(path)))
-        if obj is None:
+        hit = done.get((path, _sha_or_empty(path))) if path in done_paths else None
+        if hit is None:
             todo.append(path)
         else:
-            reused.append(Outcome(path, obj["source"]["sha256"], "resumed", obj))
+            reused.append(Outcome(path, hit["source"]["sha256"], "resumed", hit))
     rescan = set(todo)
-    keep = [obj for obj in lines if _line_path(obj) not in rescan]
+    keep = [line for line in lines if _line_path(line) not in rescan]
     return ResumePlan(reused=reused, todo=todo, keep_lines=keep)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 from .batch import Outcome
@@ -199,7 +200,7 @@ def company_years(rows: Iterable[Row]) -> dict[str, list[Row]]:
 def compute_trends(rows: Iterable[Row], topics: Sequence[TopicCol]) -> tuple[Trend, ...]:
     trends = []
     for company, years in company_years(rows).items():
-        for a, b in zip(years, years[1:]):
+        for a, b in pairwise(years):
             for i, col in enumerate(topics):
                 gained = tuple(sorted(set(b.found[i]) - set(a.found[i])))
                 lost = tuple(sorted(set(a.found[i]) - set(b.found[i])))

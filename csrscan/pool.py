@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
@@ -65,7 +65,6 @@ class _Slot:
     busy: bool = False
     deadline: float = 0.0
     done: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _context() -> Any:
@@ -107,9 +106,9 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
         slot.proc.join(timeout=5)
         slot.conn.close()
         slots.remove(slot)
-        if pending or any(s.busy for s in slots):
-            if len(slots) < min(jobs, len(pending) + sum(s.busy for s in slots)):
-                slots.append(spawn())
+        wanted = min(jobs, len(pending) + sum(s.busy for s in slots))
+        if (pending or any(s.busy for s in slots)) and len(slots) < wanted:
+            slots.append(spawn())
 
     try:
         for _ in range(max(1, min(jobs, len(items)))):

@@ -122,7 +122,7 @@ def _heatmap(matrix: Matrix, ids: dict[str, str]) -> list[str]:
     for r in matrix.rows:
         cells = "".join(
             f'<td class="lv l{lv}" title="{escape(t.id)}: {LEVEL_NAME[lv]}">{lv}</td>'
-            for t, lv in zip(matrix.topics, r.levels))
+            for t, lv in zip(matrix.topics, r.levels, strict=True))
         out.append(f'<tr data-company="{escape(r.company)}"><td><a href="#{ids[r.company]}">'
                    f"{escape(r.company or '?')}</a></td><td>{r.year or '?'}</td>{cells}"
                    f"<td>{r.score:.3f}</td><td>{escape(r.path)}</td></tr>")

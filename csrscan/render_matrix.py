@@ -51,8 +51,8 @@ def matrix_to_dict(matrix: Matrix) -> dict[str, Any]:
         "rows": [{"path": r.path, "company": r.company, "year": r.year,
                   "industry": r.identity.industry, "sha256": r.sha256, "format": r.format,
                   "company_rule": r.identity.company_rule, "year_rule": r.identity.year_rule,
-                  "levels": dict(zip(ids, r.levels)), "score": r.score,
-                  "found": {i: list(f) for i, f in zip(ids, r.found)}}
+                  "levels": dict(zip(ids, r.levels, strict=True)), "score": r.score,
+                  "found": {i: list(f) for i, f in zip(ids, r.found, strict=True)}}
                  for r in matrix.rows],
         "failures": [{"path": f.path, "sha256": f.sha256 or None, "kind": f.kind,
                       "error": f.error} for f in matrix.failures],

@@ -7,10 +7,14 @@ from pathlib import Path
 import pytest
 
 from csrscan.errors import InputError
-from csrscan.identity import (Identity, apply_manifest, company_from_filename, identify,
-                              read_manifest)
+from csrscan.identity import (
+    Identity,
+    apply_manifest,
+    company_from_filename,
+    identify,
+    read_manifest,
+)
 from csrscan.models import Document, Page
-
 
 INTRO = "目录\n致辞\n关于我们\n责任管理\n\n绿色运营\n"  # five title lines without a year
 

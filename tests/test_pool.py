@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import time
 
 from csrscan.pool import Failed, run_pool
@@ -45,3 +47,33 @@ def test_timeout_spares_other_workers() -> None:
 
 def test_empty_input() -> None:
     assert list(run_pool(work, [], jobs=2, timeout=1.0)) == []
+
+
+class FakeTty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_plain_lines_otherwise() -> None:
+    from csrscan.batch import Outcome
+    from csrscan.progress import BatchProgress
+
+    done = [Outcome("a.txt", "", "ok", {"x": 1}), Outcome("b.pdf", "", "input", error="bad")]
+    tty = FakeTty()
+    with BatchProgress("auto", 2, tty) as bar:
+        for o in done:
+            bar.advance(o)
+    assert bar.mode == "bar"
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", tty.getvalue())
+    assert "2/2" in shown and "files/s" in shown and "eta" in shown
+    assert "failed b.pdf: bad" in shown
+    plain = io.StringIO()
+    with BatchProgress("auto", 2, plain) as bar:
+        for o in done:
+            bar.advance(o)
+    assert plain.getvalue().splitlines() == ["[1/2] a.txt: ok",
+                                             "[2/2] b.pdf: failed (input): bad"]
+    quiet = io.StringIO()
+    with BatchProgress("none", 2, quiet) as bar:
+        bar.advance(done[0])
+    assert quiet.getvalue() == ""
