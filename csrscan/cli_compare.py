@@ -75,7 +75,8 @@ def compare(
         min=1, help="Restart a worker after this many files (bounds memory).")] = 50,
     executor: Annotated[ExecutorKind, typer.Option(
         help="local: process pool on this machine; dask: an existing Dask cluster "
-        "(--scheduler; needs csrscan[dask]).")] = ExecutorKind.local,
+        "(--scheduler; needs the optional dask extra).")
+    ] = ExecutorKind.local,
     scheduler: Annotated[Optional[str], typer.Option(
         metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
     manifest: Annotated[Optional[Path], typer.Option(
@@ -120,6 +121,8 @@ def compare(
 
     if fmt is MatrixFormat.xlsx and output is None:
         raise ConfigError("--format xlsx needs --output FILE")
+    if fmt is MatrixFormat.jsonl and jsonl is not None and jsonl != output:
+        raise ConfigError("with --format jsonl the stream goes to --output; drop --jsonl")
     journal = output if fmt is MatrixFormat.jsonl else jsonl
     if resume and journal is None:
         raise ConfigError("--resume needs --jsonl FILE (or --format jsonl -o FILE)")
