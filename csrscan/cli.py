@@ -160,6 +160,8 @@ def emit(text: str | None, output: Path | None) -> None:
 
 def _register_subcommands() -> None:
     """Sub-apps live in their own modules; imported here, run lazily."""
+    if app.registered_groups:  # already done (main() called again in one process)
+        return
     from .cli_compare import compare
     from .cli_rules import rules_app
     from .cli_store import cache_app, history

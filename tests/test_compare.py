@@ -345,3 +345,39 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert res.returncode == 2 and "--jsonl" in res.stderr
     res = run_main(tmp_path, "compare", ".", "-f", "xlsx")
     assert res.returncode == 2 and "--output" in res.stderr
+
+
+def test_resume_after_killed_run(batch: Batch) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from compare_helpers import cli_env
+
+    journal = batch.root / "killed.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "csrscan", "compare", "in", "-j", "1", "--no-cache",
+         "-f", "jsonl", "-o", str(journal), "--progress", "none"],
+        cwd=batch.root, env=cli_env(batch.root / "cache"), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if journal.exists() and journal.read_text(encoding="utf-8").count("\n") >= 8:
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its workers, mid-run
+    proc.wait()
+    finished = [json.loads(x) for x in journal.read_text(encoding="utf-8").splitlines()
+                if x.endswith("}")]
+    kept_ok = sum(x["schema"] == "csrscan.report/1" for x in finished)
+    assert kept_ok >= 1 and len(finished) < len(batch.good) + len(batch.bad)
+    res = run_cli(batch.root, "compare", "in", "-f", "jsonl", "-o", str(journal), "--resume",
+                  "--progress", "plain")
+    assert res.returncode == 2
+    total = len(batch.good) + len(batch.bad)
+    assert len([ln for ln in res.stderr.splitlines() if ln.startswith("[")]) == total - kept_ok
+    paths = sorted(x.get("path") or x["source"]["path"] for x in read_jsonl(journal))
+    assert paths == sorted(batch.good_paths | batch.bad_paths)
