@@ -131,7 +131,7 @@ def compare(
                   max_score=max_score, companies=tuple(company or ()),
                   years=tuple(year or ()), missing=tuple(missing or ()))
     _check_query(the_pack, query)
-    files = discover(paths)
+    files = _without_outputs(discover(paths), output, journal, db)
     spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes),
                    use_cache=not no_cache, cache_dir=_cache_dir(executor))
     run = _executor(executor, scheduler, jobs, timeout, max_tasks_per_child)
@@ -150,6 +150,12 @@ def compare(
     _output(full, query, fmt, output)
     if full.failures:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _without_outputs(files: list[str], *outputs: Path | None) -> list[str]:
+    """Never scan our own output (an HTML report written into the input folder)."""
+    ours = {p.resolve() for p in outputs if p is not None}
+    return [f for f in files if Path(f).resolve() not in ours]
 
 
 def _check_query(pack: object, query: Query) -> None:

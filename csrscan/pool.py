@@ -13,6 +13,7 @@ fork the parent runs it first, so each worker finds it done (cached).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import signal
 import sys
@@ -119,7 +120,8 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
                     slot.item = pending.popleft()
                     slot.busy = True
                     slot.deadline = time.monotonic() + timeout if timeout else float("inf")
-                    slot.conn.send(slot.item)
+                    with contextlib.suppress(OSError):  # a dead worker: EOF reports it
+                        slot.conn.send(slot.item)
             now = time.monotonic()
             nearest = min((s.deadline for s in slots if s.busy), default=float("inf"))
             wait_for = None if nearest == float("inf") else max(0.0, nearest - now)

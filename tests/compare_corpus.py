@@ -1,7 +1,8 @@
 """Build a batch of small made-up reports for the `csrscan compare` tests.
 
 All text here is written for these tests. Companies are fictional. The batch
-mixes .md, .txt, .html and .pdf (reportlab, STSong-Light) files and a handful
+mixes .md, .txt, .html, .pdf (reportlab, STSong-Light) and, when the ingest
+stage reads them, .docx (python-docx) files and a handful
 of bad inputs: a corrupt PDF, a truncated PDF, an encrypted PDF, an image-only
 ("scanned") PDF and an empty text file.
 """
@@ -23,7 +24,15 @@ FILLER = "本公司持续优化客户服务体验，提升线上服务效率，�
 
 COMPANIES = ("青禾消费金融", "远帆小额贷款", "明川数字科技", "澄湖村镇银行",
              "北辰融资担保", "松石网络小贷", "嘉穗保险经纪", "白鹭金融信息服务")
-FORMATS = ("md", "txt", "html", "pdf")
+def _formats() -> tuple[str, ...]:
+    """docx joins the mix once the ingest stage reads it (the full ingest does)."""
+    from csrscan import ingest
+
+    docx = "docx" in getattr(ingest, "FORMATS", ())
+    return ("md", "txt", "html", "pdf", "docx") if docx else ("md", "txt", "html", "pdf")
+
+
+FORMATS = _formats()
 YEARS = (2022, 2023, 2024)
 
 
@@ -80,6 +89,14 @@ def write_report(path: Path, lines: list[str]) -> None:
     fmt = path.suffix[1:]
     if fmt == "pdf":
         write_pdf(path, lines)
+    elif fmt == "docx":
+        import docx
+
+        d = docx.Document()
+        for line in lines:
+            d.add_paragraph(line)
+        d.core_properties.title = lines[1]
+        d.save(str(path))
     elif fmt == "html":
         body = "".join(f"<p>{ln}</p>\n" for ln in lines)
         path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{lines[1]}"

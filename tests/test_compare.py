@@ -381,3 +381,14 @@ def test_resume_after_killed_run(batch: Batch) -> None:
     assert len([ln for ln in res.stderr.splitlines() if ln.startswith("[")]) == total - kept_ok
     paths = sorted(x.get("path") or x["source"]["path"] for x in read_jsonl(journal))
     assert paths == sorted(batch.good_paths | batch.bad_paths)
+
+
+def test_own_output_in_the_input_folder_is_not_scanned(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    write_report(tmp_path / "in" / "d_2024.md", ["丁股份有限公司", "2024年度报告",
+                                                 "本公司全年组织数据安全培训5场。"])
+    for _ in range(2):
+        res = run_main(tmp_path, "compare", "in", "-f", "html", "-o", "in/report.html",
+                       "--progress", "plain")
+        assert res.returncode == 0, res.stderr
+        assert res.stderr.splitlines() == ["[1/1] in/d_2024.md: ok"]
