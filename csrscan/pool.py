@@ -68,23 +68,25 @@ class _Slot:
     done: int = 0
 
 
-def _context() -> Any:
+def _context(method: str | None = None) -> Any:
     """fork on Linux when no other thread runs (workers inherit the warm parent);
     else spawn (each worker runs the initializer)."""
+    if method:
+        return mp.get_context(method)
     if sys.platform == "linux" and threading.active_count() == 1:
         return mp.get_context("fork")
     return mp.get_context("spawn")
 
 
 def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float | None,
-             initializer: Callable[[], None] | None = None, max_tasks: int = 50
-             ) -> Iterator[R | Failed[T]]:
+             initializer: Callable[[], None] | None = None, max_tasks: int = 50,
+             start_method: str | None = None) -> Iterator[R | Failed[T]]:
     """Yield func(item) for every item, or Failed, as each finishes (any order).
 
     `func` must catch its own exceptions; only timeouts and crashes are
     reported as `Failed`. `func`/`initializer` must be picklable.
     """
-    ctx = _context()
+    ctx = _context(start_method)
     pending: deque[T] = deque(items)
     slots: list[_Slot] = []
     startup_failures = [0]

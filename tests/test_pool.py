@@ -6,6 +6,7 @@ import io
 import os
 import re
 import time
+from pathlib import Path
 
 from csrscan.pool import Failed, run_pool
 
@@ -77,3 +78,21 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise() -> None:
     with BatchProgress("none", 2, quiet) as bar:
         bar.advance(done[0])
     assert quiet.getvalue() == ""
+
+
+def test_spawned_workers_run_the_real_task(tmp_path: Path) -> None:
+    """The start method of macOS/Windows: FileTask pickles, workers warm up themselves."""
+    from csrscan.batch import FileTask, JobSpec, Outcome
+    from csrscan.rules import select_pack
+
+    report = tmp_path / "e_2024.txt"
+    report.write_text("戊股份有限公司\n2024年度社会责任报告\n本公司全年组织数据安全培训5场。\n",
+                      encoding="utf-8")
+    task = FileTask(JobSpec(use_cache=False), select_pack(None, ()))
+    results = list(run_pool(task, [str(report), str(tmp_path / "missing.txt")], jobs=2,
+                            timeout=60, initializer=task.warm, start_method="spawn"))
+    by_path = {r.path: r for r in results if isinstance(r, Outcome)}
+    ok = by_path[str(report)]
+    assert ok.ok and ok.data is not None
+    assert ok.data["identity"]["company"] == "戊股份有限公司"
+    assert by_path[str(tmp_path / "missing.txt")].kind == "input"
