@@ -131,6 +131,9 @@ def compare(
                   max_score=max_score, companies=tuple(company or ()),
                   years=tuple(year or ()), missing=tuple(missing or ()))
     _check_query(the_pack, query)
+    from .identity import read_manifest
+
+    overrides = read_manifest(manifest) if manifest else None
     files = _without_outputs(discover(paths), output, journal, db)
     spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes),
                    use_cache=not no_cache, cache_dir=_cache_dir(executor))
@@ -138,11 +141,10 @@ def compare(
     outcomes = _run(FileTask(spec, the_pack), files, run, journal, resume, progress.value,
                     stdout_jsonl=fmt is MatrixFormat.jsonl and output is None,
                     pack_id=the_pack.id, pack_version=the_pack.version)
-    from .identity import read_manifest
     from .matrix import build_matrix, topic_columns
 
     full = build_matrix(outcomes, the_pack.id, the_pack.version, topic_columns(the_pack),
-                        read_manifest(manifest) if manifest else None)
+                        overrides)
     if db is not None:
         from .db import append_run
 

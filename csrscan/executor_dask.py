@@ -18,12 +18,13 @@ from .errors import ConfigError
 
 
 def dask_executor(address: str) -> Executor:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ConfigError("--executor dask needs the dask extra: "
+                          "pip install 'csrscan[dask]'") from None
+
     def run(task: FileTask, paths: list[str]) -> Iterator[Outcome]:
-        try:
-            from distributed import Client, as_completed
-        except ImportError:
-            raise ConfigError("--executor dask needs the dask extra: "
-                              "pip install 'csrscan[dask]'") from None
         if not paths:
             return
         try:
