@@ -160,16 +160,21 @@ def emit(text: str | None, output: Path | None) -> None:
 
 def _register_subcommands() -> None:
     """Sub-apps live in their own modules; imported here, run lazily."""
+    if app.registered_groups:  # already done (main() called again in one process)
+        return
     from .cli_check import baseline_app, check, config_app, diff
+    from .cli_compare import compare
     from .cli_rules import rules_app
+    from .cli_store import cache_app, history
 
-    if any(g.name == "rules" for g in app.registered_groups):
-        return  # already registered (main() called again in one process)
     app.add_typer(rules_app, name="rules")
     app.command("check")(check)
     app.command("diff")(diff)
     app.add_typer(baseline_app, name="baseline")
     app.add_typer(config_app, name="config")
+    app.command("compare")(compare)
+    app.command("history")(history)
+    app.add_typer(cache_app, name="cache")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,167 @@
+"""A small process pool that can kill one stuck task (docs/compare.md, --timeout).
+
+`concurrent.futures.ProcessPoolExecutor` cannot stop a single running task:
+killing a worker breaks the whole pool. Here every worker owns a pipe; the
+supervisor hands one item at a time to an idle, ready worker, waits on all
+pipes, kills a worker whose item runs past the deadline (the item is reported
+as a timeout) and starts a fresh one. A worker that dies (segfault in a PDF
+library, out of memory) is reported as a crash for its item and replaced.
+Workers are recycled after `max_tasks` items to keep memory bounded, and run
+`initializer` once (compile the rule pack) before saying they are ready; with
+fork the parent runs it first, so each worker finds it done (cached).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+READY = "__ready__"
+MAX_STARTUP_FAILURES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Failed(Generic[T]):
+    """An item whose worker was killed (timeout) or died (crash)."""
+
+    item: T
+    kind: str  # "timeout" | "crash"
+    message: str
+
+
+def _worker(conn: Connection, func: Callable[[Any], Any],
+            initializer: Callable[[], None] | None, max_tasks: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles Ctrl-C
+    if initializer is not None:
+        initializer()
+    conn.send(READY)
+    for _ in range(max_tasks):
+        try:
+            item = conn.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        conn.send(func(item))
+
+
+@dataclass(slots=True)
+class _Slot:
+    proc: Any
+    conn: Connection
+    ready: bool = False
+    item: Any = None
+    busy: bool = False
+    deadline: float = 0.0
+    done: int = 0
+
+
+def _context(method: str | None = None) -> Any:
+    """fork on Linux when no other thread runs (workers inherit the warm parent);
+    else spawn (each worker runs the initializer)."""
+    if method:
+        return mp.get_context(method)
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
+
+
+def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float | None,
+             initializer: Callable[[], None] | None = None, max_tasks: int = 50,
+             start_method: str | None = None) -> Iterator[R | Failed[T]]:
+    """Yield func(item) for every item, or Failed, as each finishes (any order).
+
+    `func` must catch its own exceptions; only timeouts and crashes are
+    reported as `Failed`. `func`/`initializer` must be picklable.
+    """
+    ctx = _context(start_method)
+    pending: deque[T] = deque(items)
+    slots: list[_Slot] = []
+    startup_failures = [0]
+
+    def spawn() -> _Slot:
+        parent, child = ctx.Pipe(duplex=True)
+        proc = ctx.Process(target=_worker, args=(child, func, initializer, max_tasks),
+                           daemon=True)
+        proc.start()
+        child.close()
+        return _Slot(proc=proc, conn=parent)
+
+    def retire(slot: _Slot, kill: bool) -> None:
+        if not slot.ready:
+            startup_failures[0] += 1
+            if startup_failures[0] > MAX_STARTUP_FAILURES:
+                raise RuntimeError("worker processes die before they are ready")
+        if kill:
+            slot.proc.kill()
+        slot.proc.join(timeout=5)
+        slot.conn.close()
+        slots.remove(slot)
+        wanted = min(jobs, len(pending) + sum(s.busy for s in slots))
+        if (pending or any(s.busy for s in slots)) and len(slots) < wanted:
+            slots.append(spawn())
+
+    try:
+        for _ in range(max(1, min(jobs, len(items)))):
+            slots.append(spawn())
+        while pending or any(s.busy for s in slots):
+            for slot in slots:
+                if slot.ready and not slot.busy and pending:
+                    slot.item = pending.popleft()
+                    slot.busy = True
+                    slot.deadline = time.monotonic() + timeout if timeout else float("inf")
+                    with contextlib.suppress(OSError):  # a dead worker: EOF reports it
+                        slot.conn.send(slot.item)
+            now = time.monotonic()
+            nearest = min((s.deadline for s in slots if s.busy), default=float("inf"))
+            wait_for = None if nearest == float("inf") else max(0.0, nearest - now)
+            ready = wait([s.conn for s in slots], timeout=wait_for)
+            for slot in [s for s in slots if s.conn in ready]:
+                yield from _receive(slot, retire, max_tasks)
+            now = time.monotonic()
+            for slot in [s for s in slots if s.busy and s.deadline <= now]:
+                item, slot.busy = slot.item, False
+                retire(slot, kill=True)
+                yield Failed(item, "timeout", f"timed out after {timeout:g} s (worker killed)")
+    finally:
+        for slot in slots:
+            if slot.proc.is_alive():
+                slot.proc.kill()
+            slot.proc.join(timeout=5)
+            slot.conn.close()
+
+
+def _receive(slot: _Slot, retire: Callable[[_Slot, bool], None], max_tasks: int
+             ) -> Iterator[Any]:
+    try:
+        msg = slot.conn.recv()
+    except (EOFError, OSError):
+        slot.proc.join(timeout=5)
+        code = slot.proc.exitcode
+        if slot.busy:
+            item, slot.busy = slot.item, False
+            retire(slot, False)
+            yield Failed(item, "crash", f"worker died (exit code {code})")
+        else:
+            retire(slot, False)
+        return
+    if isinstance(msg, str) and msg == READY:
+        slot.ready = True
+        return
+    slot.busy = False
+    slot.done += 1
+    if slot.done >= max_tasks:
+        retire(slot, False)
+    yield msg

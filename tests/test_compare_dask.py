@@ -1,0 +1,47 @@
+"""`compare --executor dask` against a local Dask cluster gives the local matrix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from compare_corpus import build_corpus
+from compare_helpers import run_cli, run_main
+
+distributed = pytest.importorskip("distributed")
+
+
+def _matrix(res_stdout: str) -> tuple[list[tuple[object, ...]], list[tuple[str, str]]]:
+    m = json.loads(res_stdout)
+    rows = [(r["path"], r["company"], r["year"], tuple(r["levels"].items()), r["score"],
+             r["sha256"]) for r in m["rows"]]
+    return rows, [(f["path"], f["error"]) for f in m["failures"]]
+
+
+def test_dask_matches_local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good, bad = build_corpus(tmp_path / "in")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(cache))  # inherited by the Dask workers
+    local = run_cli(tmp_path, "compare", "in", "-f", "json", "--no-cache", cache=cache)
+    assert local.returncode == 2, local.stderr
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        res = run_cli(tmp_path, "compare", "in", "-f", "json", "--executor", "dask",
+                      "--scheduler", cluster.scheduler_address, "--jsonl", "dask.jsonl",
+                      "--progress", "plain", cache=cache)
+    assert res.returncode == 2, res.stderr
+    assert _matrix(res.stdout) == _matrix(local.stdout)
+    rows, failures = _matrix(res.stdout)
+    assert len(rows) == len(good) and len(failures) == len(bad)
+    # Results streamed back one by one, with the paths as given on the command line.
+    lines = (tmp_path / "dask.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(good) + len(bad)
+    assert all(json.loads(x).get("path", "in/").startswith("in/") for x in lines)
+    # The workers filled the cache named by the environment.
+    assert len(list(cache.rglob("*.json.gz"))) >= len(good)
+
+
+def test_dask_needs_a_scheduler(tmp_path: Path) -> None:
+    res = run_main(tmp_path, "compare", ".", "--executor", "dask")
+    assert res.returncode == 2 and "--scheduler" in res.stderr

@@ -1,0 +1,98 @@
+"""The process pool behind `compare --jobs/--timeout/--max-tasks-per-child`."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from pathlib import Path
+
+from csrscan.pool import Failed, run_pool
+
+
+def work(item: str) -> tuple[str, int]:
+    if item.startswith("hang"):
+        time.sleep(60)
+    if item.startswith("crash"):
+        os._exit(7)
+    return item, os.getpid()
+
+
+def test_every_item_once_with_timeout_and_crash_reported() -> None:
+    items = [f"f{i}" for i in range(12)] + ["hang-1", "crash-1"]
+    start = time.monotonic()
+    results = list(run_pool(work, items, jobs=2, timeout=1.0, max_tasks=50))
+    assert time.monotonic() - start < 20
+    ok = sorted(r[0] for r in results if not isinstance(r, Failed))
+    failed = {r.item: r for r in results if isinstance(r, Failed)}
+    assert ok == sorted(f"f{i}" for i in range(12))
+    assert failed["hang-1"].kind == "timeout" and "killed" in failed["hang-1"].message
+    assert failed["crash-1"].kind == "crash" and "exit code 7" in failed["crash-1"].message
+    assert len(results) == len(items)
+
+
+def test_workers_are_recycled_after_max_tasks() -> None:
+    results = list(run_pool(work, [f"f{i}" for i in range(9)], jobs=1, timeout=None,
+                            max_tasks=3))
+    pids = {pid for _, pid in results if not isinstance(_, Failed)}  # type: ignore[misc]
+    assert len(results) == 9
+    assert len(pids) == 3  # three workers, three items each
+
+
+def test_timeout_spares_other_workers() -> None:
+    results = list(run_pool(work, ["hang-a", "f1", "f2", "f3"], jobs=2, timeout=1.5))
+    assert sorted(r[0] for r in results if not isinstance(r, Failed)) == ["f1", "f2", "f3"]
+    assert [r.item for r in results if isinstance(r, Failed)] == ["hang-a"]
+
+
+def test_empty_input() -> None:
+    assert list(run_pool(work, [], jobs=2, timeout=1.0)) == []
+
+
+class FakeTty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_plain_lines_otherwise() -> None:
+    from csrscan.batch import Outcome
+    from csrscan.progress import BatchProgress
+
+    done = [Outcome("a.txt", "", "ok", {"x": 1}), Outcome("b.pdf", "", "input", error="bad")]
+    tty = FakeTty()
+    with BatchProgress("auto", 2, tty) as bar:
+        for o in done:
+            bar.advance(o)
+    assert bar.mode == "bar"
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", tty.getvalue())
+    assert "2/2" in shown and "files/s" in shown and "eta" in shown
+    assert "failed b.pdf: bad" in shown
+    plain = io.StringIO()
+    with BatchProgress("auto", 2, plain) as bar:
+        for o in done:
+            bar.advance(o)
+    assert plain.getvalue().splitlines() == ["[1/2] a.txt: ok",
+                                             "[2/2] b.pdf: failed (input): bad"]
+    quiet = io.StringIO()
+    with BatchProgress("none", 2, quiet) as bar:
+        bar.advance(done[0])
+    assert quiet.getvalue() == ""
+
+
+def test_spawned_workers_run_the_real_task(tmp_path: Path) -> None:
+    """The start method of macOS/Windows: FileTask pickles, workers warm up themselves."""
+    from csrscan.batch import FileTask, JobSpec, Outcome
+    from csrscan.rules import select_pack
+
+    report = tmp_path / "e_2024.txt"
+    report.write_text("戊股份有限公司\n2024年度社会责任报告\n本公司全年组织数据安全培训5场。\n",
+                      encoding="utf-8")
+    task = FileTask(JobSpec(use_cache=False), select_pack(None, ()))
+    results = list(run_pool(task, [str(report), str(tmp_path / "missing.txt")], jobs=2,
+                            timeout=60, initializer=task.warm, start_method="spawn"))
+    by_path = {r.path: r for r in results if isinstance(r, Outcome)}
+    ok = by_path[str(report)]
+    assert ok.ok and ok.data is not None
+    assert ok.data["identity"]["company"] == "戊股份有限公司"
+    assert by_path[str(tmp_path / "missing.txt")].kind == "input"
