@@ -7,6 +7,7 @@ Exit codes (README, docs/cli.md): 0 scanned / policy holds; 1 policy failed
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from enum import Enum
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from .models import Pack, Report
 
 EXIT_OK, EXIT_POLICY, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+FILE_WIDTH = 200
 
 HELP = """Check what a Chinese CSR / ESG report discloses, topic by topic.
 
@@ -142,7 +144,10 @@ def make_console(output: Path | None = None) -> Any:
     from rich.console import Console
 
     if output is not None:
-        return Console(record=True, width=120, file=open(os.devnull, "w"), color_system=None)
+        # a file gets a fixed, wide layout: deterministic and no folded paths
+        return Console(record=True, width=FILE_WIDTH, file=io.StringIO(), color_system=None)
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return Console(highlight=False, width=FILE_WIDTH)  # pipes: no squeezed columns
     return Console(highlight=False)
 
 

@@ -224,7 +224,7 @@ def _output(full: Matrix, query: Query, fmt: MatrixFormat, output: Path | None) 
 
         console = make_console(output)
         print_matrix(view, console)
-        emit(console.export_text() if output else None, output)  # type: ignore[attr-defined]
+        emit(console.export_text() if output else None, output)
         return
     _print_failures(full)
     if fmt is MatrixFormat.xlsx:

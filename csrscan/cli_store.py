@@ -43,23 +43,28 @@ def history(
 
 
 def _print_history(rows: list) -> None:  # type: ignore[type-arg]
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     from .render_matrix import LEVEL_MARK, LEVEL_STYLE
 
     topics = [t for t, _ in rows[0].levels]
-    table = Table(title_justify="left", title="csrscan history")
-    for col in ("company", "year", "run", "score", *topics, "path"):
-        table.add_column(col, overflow="fold")
+    table = Table(title_justify="left", title="csrscan history",
+                  caption=" ".join(f"T{n}={t}" for n, t in enumerate(topics, 1)),
+                  caption_justify="left")
+    table.add_column("company", no_wrap=True)
+    for col in ("year", "run", "score", *(f"T{n}" for n in range(1, len(topics) + 1))):
+        table.add_column(col, no_wrap=True)
+    table.add_column("path", overflow="fold")
     for r in rows:
         levels = dict(r.levels)
         marks = [f"[{LEVEL_STYLE[levels[t]]}]{LEVEL_MARK[levels[t]]} {levels[t]}[/]"
                  if t in levels else "" for t in topics]
         table.add_row(escape(r.company), str(r.year or "?"), f"{r.run_id} {r.started_utc}",
                       f"{r.score:.2f}", *marks, escape(r.path))
-    Console(highlight=False).print(table)
+    from .cli import make_console
+
+    make_console().print(table)
 
 
 @cache_app.command("info")
