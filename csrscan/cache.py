@@ -32,8 +32,7 @@ def extractor_version() -> str:
     """Changes whenever extracted text may change: csrscan or ingest version."""
     from . import ingest
 
-    ingest_version = str(getattr(ingest, "INGEST_VERSION", "0"))
-    return f"f{CACHE_FORMAT}-csrscan{__version__}-ingest{ingest_version}"
+    return f"f{CACHE_FORMAT}-csrscan{__version__}-ingest{ingest.INGEST_VERSION}"
 
 
 def cache_root(explicit: str | None = None) -> Path:

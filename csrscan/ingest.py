@@ -31,6 +31,9 @@ from csrscan.models import Document
 Progress = Callable[[str], None]
 
 FORMATS = ("pdf", "txt", "md", "docx", "html")
+# Bump whenever the text extracted from some input may change: the
+# extracted-text cache (cache.py) is keyed on it.
+INGEST_VERSION = 1
 
 # Magic numbers of formats we recognise only to refuse them clearly.
 _FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (
