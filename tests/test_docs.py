@@ -23,3 +23,10 @@ def test_readme_quickstart_has_exactly_two_commands() -> None:
     assert len(commands) == 2
     assert commands[1] == "pip install -e '.[test]' && pytest"
     assert "samples/" in commands[0]
+
+
+def test_cli_reference_is_up_to_date() -> None:
+    from csrscan.clidoc import cli_markdown
+
+    actual = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert actual == cli_markdown(), "docs/cli.md is stale: run `python -m csrscan.clidoc > docs/cli.md`"
