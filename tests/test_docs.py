@@ -29,4 +29,5 @@ def test_cli_reference_is_up_to_date() -> None:
     from csrscan.clidoc import cli_markdown
 
     actual = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert actual == cli_markdown(), "docs/cli.md is stale: run `python -m csrscan.clidoc > docs/cli.md`"
+    stale = "docs/cli.md is stale: run `python -m csrscan.clidoc > docs/cli.md`"
+    assert actual == cli_markdown(), stale
