@@ -45,21 +45,30 @@ class FontChoice:
     path: str | None
 
 
-def register_font() -> FontChoice:
-    """Register the first CJK TTF found (embedded), else STSong-Light (not embedded)."""
+def find_font() -> FontChoice:
+    """The first CJK TTF found (embedded), else STSong-Light (not embedded)."""
+    for path, _ in FONT_CANDIDATES:
+        if Path(path).is_file():
+            return FontChoice("BenchCJK", True, path)
+    return FontChoice("STSong-Light", False, None)
+
+
+def register_font(font: FontChoice) -> None:
+    """Make the font known to reportlab (imported only when something is built)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
 
-    for path, index in FONT_CANDIDATES:
-        if Path(path).is_file():
-            pdfmetrics.registerFont(TTFont("BenchCJK", path, subfontIndex=index))
-            return FontChoice("BenchCJK", True, path)
+    if font.name in pdfmetrics.getRegisteredFontNames():
+        return
+    if font.embedded and font.path:
+        index = dict(FONT_CANDIDATES)[font.path]
+        pdfmetrics.registerFont(TTFont(font.name, font.path, subfontIndex=index))
+        return
     print("note: no CJK TrueType font found (apt-get install fonts-wqy-zenhei); "
           "using STSong-Light, NOT embedded: pypdfium2 is much slower on it",
           file=sys.stderr)
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return FontChoice("STSong-Light", False, None)
+    pdfmetrics.registerFont(UnicodeCIDFont(font.name))
 
 
 def _flow_lines(spec: ReportSpec) -> Iterator[str]:
@@ -91,6 +100,7 @@ def write_pdf(spec: ReportSpec, path: Path, font: FontChoice) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
+    register_font(font)
     rl_config.invariant = 1
     width, height = A4
     canvas = Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
@@ -139,7 +149,7 @@ def build_all(rebuild: bool = False, long_pages: tuple[int, ...] = LONG_PAGES
               ) -> tuple[list[Path], list[Path], FontChoice]:
     """(long report PDFs, batch files, font); files already built are reused."""
     OUT.mkdir(parents=True, exist_ok=True)
-    font = register_font()
+    font = find_font()
     tag = "emb" if font.embedded else "cid"
     longs = []
     for pages in long_pages:

@@ -95,13 +95,16 @@ def print_figure(f: Figure, ratio_target: bool) -> None:
 def startup_figures(env: dict[str, str], runs: int = 10) -> dict[str, float]:
     """Median wall of `--help` and `--version` (each a fresh interpreter)."""
     out = {}
-    for arg in ("--help", "--version"):
-        out[arg] = median([run(csrscan_cmd(arg), env).wall for _ in range(runs)])
-        print(f"csrscan {arg:<10} median of {runs}: {out[arg]:.3f} s  (target ≤ {HELP_MAX_S} s) "
-              f"{verdict(out[arg] <= HELP_MAX_S)}", flush=True)
-    bare = median([run([sys.executable, "-c", "pass"], env).wall for _ in range(runs)])
-    print(f"python -c pass (interpreter floor):  {bare:.3f} s", flush=True)
-    out["python"] = bare
+    for label, cmd in (("csrscan --help", csrscan_cmd("--help")),
+                       ("csrscan --version", csrscan_cmd("--version")),
+                       ("python -c pass (floor)", [sys.executable, "-c", "pass"])):
+        runs_ = [run(cmd, env) for _ in range(runs)]
+        wall, cpu = median([r.wall for r in runs_]), median([r.cpu for r in runs_])
+        out[label], out[label + " cpu"] = wall, cpu
+        target = (f"(target ≤ {HELP_MAX_S} s) {verdict(wall <= HELP_MAX_S)}"
+                  if label.startswith("csrscan") else "")
+        print(f"{label:<24} median of {runs}: {wall:.3f} s (cpu {cpu:.3f} s, RSS "
+              f"{max(r.rss_mib for r in runs_):.0f} MiB) {target}", flush=True)
     return out
 
 
@@ -146,11 +149,29 @@ def batch_figures(files: Sequence[Path], runs: int, env: dict[str, str]) -> dict
         "csrscan compare", lambda j: csrscan_cmd("compare", "--jobs", str(j), "--format",
                                                  "json", *map(str, files)),
         runs, env) if has_compare else None
+    result["machine_parallelism"] = machine_parallelism(env)
     pool = [sys.executable, str(Path(__file__).resolve().parent / "pool_scan.py")]
     result["library_pool"] = jobs_speedup(
         "reference, library in a process pool", lambda j: [*pool, str(j), *map(str, files)],
         runs, env)
     return result
+
+
+SPIN = "s = 0\nfor i in range(15_000_000):\n    s += i\n"
+
+
+def machine_parallelism(env: dict[str, str], runs: int = 3) -> float:
+    """Control: throughput of two CPU-bound Python loops at once vs one (the ceiling)."""
+    spin = [sys.executable, "-c", SPIN]
+    two = [sys.executable, "-c", "import subprocess, sys\n"
+           f"ps = [subprocess.Popen({spin!r}) for _ in range(2)]\n"
+           "sys.exit(sum(p.wait() for p in ps))"]
+    one_wall = median([run(spin, env).wall for _ in range(runs)])
+    two_wall = median([run(two, env).wall for _ in range(runs)])
+    ceiling = 2 * one_wall / two_wall
+    print(f"control, two CPU-bound loops at once vs one: throughput ×{ceiling:.2f} "
+          f"(the most any --jobs 2 can reach here now)", flush=True)
+    return ceiling
 
 
 def jobs_speedup(label: str, cmd_for: Callable[[int], list[str]], runs: int,
