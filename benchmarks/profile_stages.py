@@ -142,11 +142,15 @@ def cprofile_cli(path: Path, top: int, root: Path) -> None:
            str(path), "--format", "json"]
     subprocess.run(cmd, env=csrscan_env(root), stdout=subprocess.DEVNULL, check=True,
                    cwd=NEUTRAL_CWD)
-    for key in ("cumulative", "tottime"):
-        print(f"\n## cProfile of `csrscan scan {path.name} -f json`, top {top} by {key} "
+    for key, only in (("cumulative", ""), ("cumulative", "csrscan/"), ("tottime", "")):
+        where = f", functions in {only}" if only else ""
+        print(f"\n## cProfile of `csrscan scan {path.name} -f json`, top {top} by {key}{where} "
               f"(saved to {prof.relative_to(OUT.parent.parent)})")
         stats = pstats.Stats(str(prof))
-        stats.sort_stats(key).print_stats(top)
+        if only:
+            stats.sort_stats(key).print_stats(only, top)
+        else:
+            stats.sort_stats(key).print_stats(top)
 
 
 def import_offenders(top: int, root: Path) -> None:
