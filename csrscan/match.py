@@ -49,6 +49,7 @@ class CompiledPack:
     with_regex: tuple[int, ...]
     indicators: tuple[CompiledIndicator, ...]
     subjects: tuple[str, ...]
+    any_regex: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=8)
@@ -69,12 +70,23 @@ def compile_pack(pack: Pack) -> CompiledPack:
     terms = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
     automaton = ahocorasick_rs.AhoCorasick(
         terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
+    regexes = [p.regex.pattern for c in compiled for p in c.patterns if p.regex]
     return CompiledPack(
         pack=pack, terms=terms, automaton=automaton,
         by_term={t: tuple(sorted(ks)) for t, ks in by_term.items()},
         with_regex=tuple(k for k, c in enumerate(compiled)
                          if any(p.regex for p in c.patterns)),
-        indicators=compiled, subjects=subjects)
+        indicators=compiled, subjects=subjects, any_regex=_combined(regexes))
+
+
+def _combined(regexes: list[str]) -> re.Pattern[str] | None:
+    """One alternation of every rule regex, as a cheap pre-filter (None: no filter)."""
+    if not regexes:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{r})" for r in regexes))
+    except re.error:  # e.g. two rules reuse a group name: check each rule instead
+        return re.compile("")
 
 
 def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
@@ -138,11 +150,13 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
     """Evidence from one sentence, for every indicator it satisfies."""
     text = sentence.norm
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
-    if not raw and not cp.with_regex:
+    # one combined search tells whether any indicator's regex can match at all
+    with_regex = cp.with_regex if cp.any_regex and cp.any_regex.search(text) else ()
+    if not raw and not with_regex:
         return []
     present_all = {cp.terms[i] for i, _, _ in raw}
     spans = _whole_word_hits(text, [(cp.terms[i], s, e) for i, s, e in raw], cp)
-    candidates = {k for t in spans for k in cp.by_term.get(t, ())} | set(cp.with_regex)
+    candidates = {k for t in spans for k in cp.by_term.get(t, ())}.union(with_regex)
     results: list[Evidence] = []
     gap = strength = None
     for k in sorted(candidates):
@@ -208,14 +222,14 @@ def _token_index(starts: Sequence[int], offset: int) -> int:
 def _satisfied_terms(ind: CompiledIndicator, text: str, spans: dict[str, list[int]]
                      ) -> tuple[str, ...] | None:
     """The matched terms of the first satisfied pattern, or None."""
+    present = spans.keys()
     for pat in ind.patterns:
         if pat.kind == "any":
-            hit = pat.term_set.intersection(spans)
-            if hit:
-                return tuple(sorted(hit))
+            if not pat.term_set.isdisjoint(present):
+                return tuple(sorted(pat.term_set.intersection(present)))
         elif pat.kind == "all":
-            if all(t in spans for t in pat.terms) and _within(pat, spans):
-                return tuple(sorted(set(pat.terms)))
+            if present >= pat.term_set and _within(pat, spans):
+                return tuple(sorted(pat.term_set))
         elif pat.regex is not None:
             m = pat.regex.search(text)
             if m:

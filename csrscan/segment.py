@@ -78,18 +78,48 @@ def context_of(norm: str) -> Context:
     return "body"
 
 
+def _jieba_class() -> Any:
+    """rjieba's Jieba class, without the package's own default instance.
+
+    `import rjieba` builds a module-level tokenizer (its whole dictionary,
+    ~0.15 s) that csrscan never uses; the compiled extension alone is enough.
+    """
+    import importlib.machinery
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("rjieba")
+    folders = spec.submodule_search_locations or [] if spec else []
+    for folder in folders:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = Path(folder) / f"rjieba{suffix}"
+            ext_spec = importlib.util.spec_from_file_location("rjieba.rjieba", path)
+            if path.exists() and ext_spec and ext_spec.loader:
+                module = importlib.util.module_from_spec(ext_spec)
+                ext_spec.loader.exec_module(module)
+                return module.Jieba
+    import rjieba  # fallback: the package as published
+
+    return rjieba.Jieba
+
+
 @lru_cache(maxsize=8)
 def tokenizer(terms: tuple[str, ...]) -> Any:
     """A private jieba-compatible tokenizer that knows the pack's terms."""
-    import rjieba  # lazy: only sentences with candidate hits are tokenized
-
-    engine = rjieba.Jieba()
-    # Only unknown terms are added, at the frequency that just joins them:
-    # a forced high frequency would split longer dictionary words (绿色|通道).
-    for term in terms:
-        if len(term) > 1 and not term.isascii() and not engine.has_word(term):
-            engine.add_word(term, engine.suggest_freq(term), None)
+    engine = _jieba_class()()
+    for term, freq in pack_words(engine, terms):
+        engine.add_word(term, freq, None)
     return engine
+
+
+def pack_words(engine: Any, terms: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The words a pack adds to a fresh tokenizer, with their frequencies.
+
+    Only unknown terms are added, at the frequency that just joins them: a
+    forced high frequency would split longer dictionary words (绿色|通道).
+    """
+    return [(t, int(engine.suggest_freq(t))) for t in terms
+            if len(t) > 1 and not t.isascii() and not engine.has_word(t)]
 
 
 def tokens(engine: Any, text: str) -> list[tuple[str, int, int]]:
