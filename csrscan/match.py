@@ -49,7 +49,6 @@ class CompiledPack:
     with_regex: tuple[int, ...]
     indicators: tuple[CompiledIndicator, ...]
     subjects: tuple[str, ...]
-    any_regex: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=8)
@@ -70,23 +69,12 @@ def compile_pack(pack: Pack) -> CompiledPack:
     terms = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
     automaton = ahocorasick_rs.AhoCorasick(
         terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
-    regexes = [p.regex.pattern for c in compiled for p in c.patterns if p.regex]
     return CompiledPack(
         pack=pack, terms=terms, automaton=automaton,
         by_term={t: tuple(sorted(ks)) for t, ks in by_term.items()},
         with_regex=tuple(k for k, c in enumerate(compiled)
                          if any(p.regex for p in c.patterns)),
-        indicators=compiled, subjects=subjects, any_regex=_combined(regexes))
-
-
-def _combined(regexes: list[str]) -> re.Pattern[str] | None:
-    """One alternation of every rule regex, as a cheap pre-filter (None: no filter)."""
-    if not regexes:
-        return None
-    try:
-        return re.compile("|".join(f"(?:{r})" for r in regexes))
-    except re.error:  # e.g. two rules reuse a group name: check each rule instead
-        return re.compile("")
+        indicators=compiled, subjects=subjects)
 
 
 def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
@@ -150,8 +138,7 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
     """Evidence from one sentence, for every indicator it satisfies."""
     text = sentence.norm
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
-    # one combined search tells whether any indicator's regex can match at all
-    with_regex = cp.with_regex if cp.any_regex and cp.any_regex.search(text) else ()
+    with_regex = cp.with_regex
     if not raw and not with_regex:
         return []
     present_all = {cp.terms[i] for i, _, _ in raw}

@@ -48,7 +48,9 @@ def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+    """One line: a long report carries tens of thousands of evidence items, and
+    the C encoder (no indent) is 4× faster; pretty-print with `jq .` if needed."""
+    return json.dumps(report_to_dict(report), ensure_ascii=False) + "\n"
 
 
 STATUS_MARK = {"covered": "✅ covered", "partial": "🟡 partial", "missing": "❌ missing"}
