@@ -46,6 +46,7 @@ class CompiledPack:
     terms: tuple[str, ...]
     automaton: Any
     by_term: dict[str, tuple[int, ...]]
+    triggers: dict[str, tuple[int, ...]]
     with_regex: tuple[int, ...]
     indicators: tuple[CompiledIndicator, ...]
     subjects: tuple[str, ...]
@@ -62,16 +63,21 @@ def compile_pack(pack: Pack) -> CompiledPack:
                      for i in (*pack.indicators, *mention_indicators(pack)))
     subjects = tuple(normalize_term(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
     by_term: dict[str, set[int]] = defaultdict(set)
+    triggers: dict[str, set[int]] = defaultdict(set)
     for k, ind in enumerate(compiled):
         for pat in ind.patterns:
             for term in pat.terms:
                 by_term[term].add(k)
+            # an all-pattern needs every term: its longest (rarest) one is trigger enough
+            for term in pat.terms if pat.kind == "any" else sorted(pat.terms, key=len)[-1:]:
+                triggers[term].add(k)
     terms = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
     automaton = ahocorasick_rs.AhoCorasick(
         terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
     return CompiledPack(
         pack=pack, terms=terms, automaton=automaton,
         by_term={t: tuple(sorted(ks)) for t, ks in by_term.items()},
+        triggers={t: tuple(sorted(ks)) for t, ks in triggers.items()},
         with_regex=tuple(k for k, c in enumerate(compiled)
                          if any(p.regex for p in c.patterns)),
         indicators=compiled, subjects=subjects)
@@ -143,7 +149,7 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
         return []
     present_all = {cp.terms[i] for i, _, _ in raw}
     spans = _whole_word_hits(text, [(cp.terms[i], s, e) for i, s, e in raw], cp)
-    candidates = {k for t in spans for k in cp.by_term.get(t, ())}.union(with_regex)
+    candidates = {k for t in spans for k in cp.triggers.get(t, ())}.union(with_regex)
     results: list[Evidence] = []
     gap = strength = None
     for k in sorted(candidates):
