@@ -70,7 +70,7 @@ def load_pack(path: str | Path) -> Pack:
     root = Path(path)
     if not root.exists():
         raise RuleError("rule pack not found", path=str(path))
-    files = _pack_files(root)
+    files = pack_files(root)
     docs = [(f, _validated(f)) for f in files]
     head_file, head = _find_header(root, docs)
     topics = [_build_topic(t, f) for f, d in docs for t in d.get("topics", [])]
@@ -85,7 +85,7 @@ def load_pack(path: str | Path) -> Pack:
     )
 
 
-def _pack_files(root: Path) -> list[Path]:
+def pack_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     files = sorted(p for p in root.iterdir() if p.suffix in YAML_SUFFIXES)
@@ -248,4 +248,6 @@ def select_pack(pack_id: str | None, extra: Sequence[str | Path] = ()) -> Pack:
     if pack_id not in packs:
         known = ", ".join(sorted(packs))
         raise RuleError(f"unknown pack {pack_id!r} (known: {known})")
-    return load_pack(packs[pack_id])
+    from .packcache import load_pack_cached  # lazy: avoids an import cycle
+
+    return load_pack_cached(packs[pack_id])

@@ -13,6 +13,14 @@ from csrscan.rules import select_pack
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The suite (and the processes it starts) never touches the user's cache."""
+    import os
+
+    os.environ.setdefault("CSRSCAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def pack() -> Pack:
     return select_pack(None)
