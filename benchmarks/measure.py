@@ -78,6 +78,10 @@ def csrscan_env(root: Path = ROOT) -> dict[str, str]:
     env["PYTHONPATH"] = str(root) + (os.pathsep + env["PYTHONPATH"]
                                      if env.get("PYTHONPATH") else "")
     env.pop("CSRSCAN_DEBUG", None)
+    # An installed csrscan has byte-compiled modules; a checkout run with
+    # PYTHONDONTWRITEBYTECODE (set on some CI images) would compile every
+    # module on every run and measure the compiler, not csrscan.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -89,18 +89,9 @@ def scan_one(path: str, pack: Pack, options: IngestOptions) -> Report:
 
     if path == "-":
         return scan_bytes(sys.stdin.buffer.read(options.max_bytes + 1), "<stdin>", pack, options)
+    from .batch import display_path
+
     return scan_path(display_path(path), pack, options)
-
-
-def display_path(path: str) -> str:
-    """Relative to the working directory when below it, for deterministic output."""
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            return str(p.relative_to(Path.cwd()))
-        except ValueError:
-            return str(p)
-    return path
 
 
 @app.command()
