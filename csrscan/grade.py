@@ -17,7 +17,9 @@ _UNIT = (r"(%|‰|亿元|万元|千元|元|美元|港元|亿|万|千|件|宗|起
 FIGURE = re.compile(rf"\d[\d,.]*\s*(多|余)?\s*{_UNIT}"
                     # two numerals at least: 一起 / 一次性 / 五个方面 are words, not counts
                     rf"|[一二两三四五六七八九十百千万亿]{{2,}}[余多]?{_UNIT}"
-                    r"|同比(增长|下降|提升|减少)")
+                    r"|同比(增长|下降|提升|减少)"
+                    # a KPI table row flattened to text: name, unit, then the years' values
+                    rf"|{_UNIT}\s+\d[\d,.]*(\s+\d[\d,.]*)+\s*$")
 _ZERO = re.compile(r"(未|没有|无)(发生|出现|收到|接到|受到|发现)|未被(处罚|罚款|通报)"
                    r"|零(投诉|事故|事件|泄露|发生)|(0|零)\s*(起|件|次|例)")
 _TARGET = re.compile(

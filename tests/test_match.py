@@ -139,3 +139,8 @@ def test_ascii_terms_need_word_boundaries(pack) -> None:  # type: ignore[no-unty
 def test_number_words_are_not_figures() -> None:
     assert grade("我们将与合作伙伴一起推动行业健康发展。") == "statement"
     assert grade("全年开展宣教活动三十余场。") == "performance"
+
+
+def test_a_flattened_kpi_table_row_is_a_figure() -> None:
+    assert grade("公益捐赠总额 万元 620 785") == "performance"
+    assert grade("员工志愿服务时长小时 9,800 12,650") == "performance"
