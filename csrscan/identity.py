@@ -102,6 +102,9 @@ def company_from_filename(path: str) -> str:
 
 
 def year_of(text: str, path: str) -> tuple[int | None, str]:
+    from .normalize import to_simplified  # 2024年永續報告書 reads as 年…报告
+
+    text = to_simplified(text)
     title = "\n".join([ln.strip() for ln in text.splitlines() if ln.strip()][:TITLE_LINES])
     m = TITLE_YEAR.search(title)
     if m:

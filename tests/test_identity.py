@@ -90,3 +90,9 @@ def test_manifest_errors(tmp_path: Path) -> None:
     (tmp_path / "year.csv").write_text("path,company,year\nx,y,24\n", encoding="utf-8")
     with pytest.raises(InputError, match="4-digit"):
         read_manifest(tmp_path / "year.csv")
+
+
+def test_year_in_a_traditional_chinese_title() -> None:
+    from csrscan.identity import year_of
+
+    assert year_of("泓景商業銀行股份有限公司\n2024年永續報告書（摘要版）\n", "x.txt") == (2024, "title")
