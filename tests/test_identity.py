@@ -95,4 +95,5 @@ def test_manifest_errors(tmp_path: Path) -> None:
 def test_year_in_a_traditional_chinese_title() -> None:
     from csrscan.identity import year_of
 
-    assert year_of("泓景商業銀行股份有限公司\n2024年永續報告書（摘要版）\n", "x.txt") == (2024, "title")
+    title = "泓景商業銀行股份有限公司\n2024年永續報告書（摘要版）\n"
+    assert year_of(title, "x.txt") == (2024, "title")
