@@ -127,7 +127,7 @@ def stage_costs(path: Path, repeat: int) -> tuple[Timings, dict[str, float], dic
 
 def satisfiable(cp: Any, present: set[str]) -> bool:
     """Could any candidate indicator match, judging by term presence only (no tokens)?"""
-    for k in {k for t in present for k in cp.by_term.get(t, ())} | set(cp.with_regex):
+    for k in {k for t in present for k in cp.by_term.get(t, ())} | {k for k, _ in cp.regexes}:
         for pat in cp.indicators[k].patterns:
             if pat.regex is not None or (
                     any(t in present for t in pat.terms) if pat.kind == "any"

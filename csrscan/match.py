@@ -47,7 +47,7 @@ class CompiledPack:
     automaton: Any
     by_term: dict[str, tuple[int, ...]]
     triggers: dict[str, tuple[int, ...]]
-    with_regex: tuple[int, ...]
+    regexes: tuple[tuple[int, re.Pattern[str]], ...]
     indicators: tuple[CompiledIndicator, ...]
     subjects: tuple[str, ...]
 
@@ -78,8 +78,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
         pack=pack, terms=terms, automaton=automaton,
         by_term={t: tuple(sorted(ks)) for t, ks in by_term.items()},
         triggers={t: tuple(sorted(ks)) for t, ks in triggers.items()},
-        with_regex=tuple(k for k, c in enumerate(compiled)
-                         if any(p.regex for p in c.patterns)),
+        regexes=tuple((k, p.regex) for k, c in enumerate(compiled)
+                      for p in c.patterns if p.regex is not None),
         indicators=compiled, subjects=subjects)
 
 
@@ -144,7 +144,8 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
     """Evidence from one sentence, for every indicator it satisfies."""
     text = sentence.norm
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
-    with_regex = cp.with_regex
+    # only indicators whose regex matches this sentence are candidates by regex
+    with_regex = {k for k, rx in cp.regexes if rx.search(text)}
     if not raw and not with_regex:
         return []
     present_all = {cp.terms[i] for i, _, _ in raw}
