@@ -127,6 +127,7 @@ class Pack:
     subjects: tuple[str, ...] = ()
     description: str = ""
     variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    language: str = ""
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

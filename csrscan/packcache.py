@@ -11,17 +11,24 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
 from .cache import cache_root
 from .errors import RuleError
-from .models import Pack
+from .models import Indicator, Pack, Pattern, Topic
 from .rules import load_pack, pack_files, schema_path
 
 
+def _layout() -> str:
+    """The shape of the pickled classes: a changed dataclass never reads an old pickle."""
+    return repr([(cls.__name__, [f.name for f in fields(cls)])
+                 for cls in (Pack, Topic, Indicator, Pattern)])
+
+
 def pack_key(path: Path) -> str:
-    digest = hashlib.sha256(f"{__version__}\0{path}\0".encode())
+    digest = hashlib.sha256(f"{__version__}\0{_layout()}\0{path}\0".encode())
     digest.update(schema_path().read_bytes())
     for file in pack_files(path):
         digest.update(f"\0{file.name}\0".encode())
@@ -40,7 +47,8 @@ def load_pack_cached(path: str | Path) -> Pack:
         cached = pickle.loads(entry.read_bytes())
         if isinstance(cached, Pack):
             return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError,
+            ValueError, IndexError):
         pass
     pack = load_pack(path)
     _store(entry, pack)

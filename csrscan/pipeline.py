@@ -9,13 +9,15 @@ from .errors import InputError
 from .grade import own_names
 from .ingest import IngestOptions, bytes_to_document, path_to_document
 from .match import sentences_to_evidence
-from .models import Document, Pack, Report, SourceInfo
+from .models import Document, NormPage, Pack, Report, SourceInfo
 from .normalize import document_to_normpages, script_of
 from .rules import select_pack
 from .score import evidence_to_topics
 from .segment import normpages_to_sentences
 
 FRONT_PAGES = 5  # where a report introduces its own short name
+HAN_SAMPLE = 2000  # characters per page looked at for the language check
+MIN_HAN_SHARE = 0.2
 
 
 def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptions()
@@ -40,8 +42,22 @@ def document_to_report(doc: Document, pack: Pack) -> Report:
     source = SourceInfo(path=doc.path, sha256=doc.sha256, format=doc.format,
                         pages=len(doc.pages), chars=doc.chars, script=script_of(pages),
                         encoding=doc.encoding)
+    warnings = (*doc.warnings, *language_warnings(pages, pack))
     return Report(source=source, pack_id=pack.id, pack_version=pack.version,
-                  topics=topics, warnings=tuple(doc.warnings))
+                  topics=topics, warnings=tuple(warnings))
+
+
+def language_warnings(pages: Sequence[NormPage], pack: Pack) -> list[str]:
+    """A Chinese pack finds nothing in an English report: say so, not just 'missing'."""
+    if not pack.language.startswith("zh"):
+        return []
+    text = "".join(p.norm[:HAN_SAMPLE] for p in pages)
+    letters = sum(ch.isalpha() for ch in text)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    if letters and han / letters < MIN_HAN_SHARE:
+        return [f"little Chinese text ({han / letters:.0%} of letters are Han): pack {pack.id} "
+                "matches Chinese wording, so topics may show as missing"]
+    return []
 
 
 def scan(path: str | Path, pack_id: str | None = None,

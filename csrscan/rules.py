@@ -82,6 +82,7 @@ def load_pack(path: str | Path) -> Pack:
         subjects=tuple(head.get("subjects", ())),
         description=str(head.get("description", "")),
         variants=tuple((k, tuple(v)) for k, v in sorted(head.get("variants", {}).items())),
+        language=str(head.get("language", "")),
     )
 
 

@@ -134,3 +134,18 @@ def test_subprocess_stdin_and_exit_codes(draft: Path, tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2
     assert "missing.txt" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_english_report_warns_that_the_pack_is_chinese(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    report = tmp_path / "en.txt"
+    report.write_text("The bank strengthened data security governance and customer "
+                      "complaint handling in 2024.\n", encoding="utf-8")
+    code, out, _ = run([str(report), "-f", "json"], capsys)
+    assert code == 0
+    [warning] = json.loads(out)["warnings"]
+    assert "little Chinese text" in warning and "cn-fin-csr" in warning
+
+
+def test_chinese_report_has_no_language_warning(draft: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run([str(draft), "-f", "json"], capsys)
+    assert code == 0 and json.loads(out)["warnings"] == []

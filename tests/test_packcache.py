@@ -50,3 +50,12 @@ def test_broken_cache_entries_and_bad_packs(tmp_path: Path,
     path.write_text(PACK.replace("any: [演示词]", "any: 演示词"), encoding="utf-8")
     with pytest.raises(RuleError, match="must be array"):
         packcache.load_pack_cached(path)
+
+
+def test_the_key_follows_the_shape_of_the_pickled_classes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(PACK, encoding="utf-8")
+    before = packcache.pack_key(path)
+    monkeypatch.setattr(packcache, "_layout", lambda: "a Pack with one more field")
+    assert packcache.pack_key(path) != before
