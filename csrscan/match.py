@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import grade as grading
+from .anchors import regex_anchors
 from .models import Evidence, Indicator, Pack, Pattern, Sentence
 from .normalize import normalize_term
 from .segment import tokenizer, tokens
@@ -43,11 +44,14 @@ class CompiledIndicator:
 @dataclass(frozen=True, slots=True)
 class CompiledPack:
     pack: Pack
-    terms: tuple[str, ...]
+    terms: tuple[str, ...]  # what the automaton finds: pattern words and regex anchors
+    words: tuple[str, ...]  # pattern and exclusion words: the tokenizer's extra vocabulary
     automaton: Any
     by_term: dict[str, tuple[int, ...]]
     triggers: dict[str, tuple[int, ...]]
     regexes: tuple[tuple[int, re.Pattern[str]], ...]
+    anchored: dict[str, tuple[int, ...]]  # anchor → indices into regexes
+    unanchored: tuple[int, ...]
     indicators: tuple[CompiledIndicator, ...]
     subjects: tuple[str, ...]
 
@@ -71,16 +75,27 @@ def compile_pack(pack: Pack) -> CompiledPack:
             # an all-pattern needs every term: its longest (rarest) one is trigger enough
             for term in pat.terms if pat.kind == "any" else sorted(pat.terms, key=len)[-1:]:
                 triggers[term].add(k)
-    terms = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
+    words = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
+    regexes = tuple((k, p.regex) for k, c in enumerate(compiled)
+                    for p in c.patterns if p.regex is not None)
+    anchored: dict[str, set[int]] = defaultdict(set)
+    unanchored: list[int] = []
+    for j, (_, rx) in enumerate(regexes):
+        anchors = regex_anchors(rx.pattern)
+        for anchor in anchors or ():
+            anchored[anchor].add(j)
+        if anchors is None:
+            unanchored.append(j)
+    # the automaton also finds regex anchors; only pattern words go to the tokenizer
+    terms = tuple(sorted(set(words) | set(anchored)))
     automaton = ahocorasick_rs.AhoCorasick(
         terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
     return CompiledPack(
-        pack=pack, terms=terms, automaton=automaton,
+        pack=pack, terms=terms, words=words, automaton=automaton,
         by_term={t: tuple(sorted(ks)) for t, ks in by_term.items()},
         triggers={t: tuple(sorted(ks)) for t, ks in triggers.items()},
-        regexes=tuple((k, p.regex) for k, c in enumerate(compiled)
-                      for p in c.patterns if p.regex is not None),
-        indicators=compiled, subjects=subjects)
+        regexes=regexes, anchored={a: tuple(sorted(js)) for a, js in anchored.items()},
+        unanchored=tuple(unanchored), indicators=compiled, subjects=subjects)
 
 
 def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
@@ -144,11 +159,12 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
     """Evidence from one sentence, for every indicator it satisfies."""
     text = sentence.norm
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
-    # only indicators whose regex matches this sentence are candidates by regex
-    with_regex = {k for k, rx in cp.regexes if rx.search(text)}
+    present_all = {cp.terms[i] for i, _, _ in raw}
+    # a rule regex runs only where the automaton saw one of its anchors
+    maybe = {j for t in present_all for j in cp.anchored.get(t, ())}.union(cp.unanchored)
+    with_regex = {cp.regexes[j][0] for j in maybe if cp.regexes[j][1].search(text)}
     if not raw and not with_regex:
         return []
-    present_all = {cp.terms[i] for i, _, _ in raw}
     spans = _whole_word_hits(text, [(cp.terms[i], s, e) for i, s, e in raw], cp)
     candidates = {k for t in spans for k in cp.triggers.get(t, ())}.union(with_regex)
     results: list[Evidence] = []
@@ -182,7 +198,7 @@ def _whole_word_hits(text: str, hits: list[tuple[str, int, int]], cp: CompiledPa
     """
     if not hits:
         return {}
-    engine = tokenizer(cp.terms)
+    engine = tokenizer(cp.words)
     toks = tokens(engine, text)
     starts = [s for _, s, _ in toks]
     known = cp.by_term

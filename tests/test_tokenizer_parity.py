@@ -35,7 +35,7 @@ def jieba_default() -> Any:
 
 @pytest.fixture(scope="module")
 def pack_terms() -> tuple[str, ...]:
-    return compile_pack(select_pack(None, ())).terms
+    return compile_pack(select_pack(None, ())).words
 
 
 def test_the_sample_is_large_and_varied() -> None:

@@ -1,0 +1,68 @@
+"""Regex anchors: every match of the regex contains one of them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csrscan.anchors import regex_anchors
+from csrscan.match import compile_pack
+from csrscan.rules import select_pack
+
+
+@pytest.mark.parametrize(("pattern", "anchors"), [
+    ("(投诉|客诉|客户申诉)[^。;]{0,12}(制度|机制)", {"投诉", "客诉", "客户申诉"}),
+    ("95\\d{3,4}.{0,30}投诉|投诉.{0,30}95\\d{3,4}", {"95", "投诉"}),
+    ("(?<![\\d.])(3|三)\\s*15", {"15"}),
+    ("[五六七八]进", {"进"}),
+    ("iso\\s*14001", {"iso"}),
+    ("a?b", {"b"}),
+])
+def test_anchors(pattern: str, anchors: set[str]) -> None:
+    assert regex_anchors(pattern) == anchors
+
+
+@pytest.mark.parametrize("pattern", ["x*", "(?i)abc", "\\d+", "a|\\d", "[abc]{2}", "(x"])
+def test_no_anchor_when_none_can_be_proven(pattern: str) -> None:
+    assert regex_anchors(pattern) is None
+
+
+PACK_REGEXES = [rx.pattern for _, rx in compile_pack(select_pack(None)).regexes]
+
+
+def test_every_builtin_rule_regex_is_anchored() -> None:
+    assert PACK_REGEXES and all(regex_anchors(p) for p in PACK_REGEXES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PACK_REGEXES),
+       st.text(alphabet="投诉客制度机制进社区校园老年网点绿色通道0123456789。 ", max_size=40))
+def test_a_match_always_contains_an_anchor(pattern: str, text: str) -> None:
+    anchors = regex_anchors(pattern)
+    assert anchors is not None
+    if re.search(pattern, text):
+        assert any(a in text for a in anchors)
+
+
+def test_anchors_hold_on_every_example_and_sample_sentence() -> None:
+    from pathlib import Path
+
+    from csrscan.normalize import normalize_term
+
+    pack = select_pack(None)
+    root = Path(__file__).resolve().parent.parent / "samples"
+    texts = [normalize_term(t) for i in pack.indicators
+             for t in (*i.examples_pass, *i.examples_fail)]
+    for name in ("src/huixin_consumer_finance_2024.md", "draft_thin.md", "tw_bank_report.txt"):
+        texts += normalize_term((root / name).read_text(encoding="utf-8")).split("\n")
+    matched = 0
+    for pattern in PACK_REGEXES:
+        anchors = regex_anchors(pattern) or frozenset()
+        for text in texts:
+            if re.search(pattern, text):
+                matched += 1
+                assert any(a in text for a in anchors), (pattern, text)
+    assert matched > 50
