@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .baseline import apply_baseline, load_baseline
@@ -56,34 +55,11 @@ class CheckResult:
 
 def load_config_pack(config: Config) -> Pack:
     """The config's pack, with the policy's ids checked against it."""
-    pack = load_pack_cached(config.pack, config.rules)
+    from .rules import select_pack  # lazy: YAML and the pack cache only when checking
+
+    pack = select_pack(config.pack, config.rules)
     validate_policy(config.policy, pack, dict(config.sources))
     return pack
-
-
-def load_pack_cached(pack_id: str | None, rules: Sequence[str]) -> Pack:
-    """select_pack, memoized per process on the rule files' names and mtimes."""
-    from .rules import BUILTIN_PACK, builtin_rules_dir
-
-    if pack_id is None and not rules:
-        pack_id = BUILTIN_PACK
-    roots = [builtin_rules_dir(), *(Path(r) for r in rules)]
-    stamp = tuple((str(f), f.stat().st_mtime_ns) for root in roots for f in _yaml_files(root))
-    return _select_pack(pack_id, tuple(rules), stamp)
-
-
-def _yaml_files(root: Path) -> list[Path]:
-    if root.is_file():
-        return [root]
-    return sorted(root.rglob("*.y*ml")) if root.is_dir() else []
-
-
-@lru_cache(maxsize=8)
-def _select_pack(pack_id: str | None, rules: tuple[str, ...],
-                 stamp: tuple[tuple[str, int], ...]) -> Pack:
-    from .rules import select_pack
-
-    return select_pack(pack_id, rules)
 
 
 def run_check(paths: Sequence[str], config: Config, scanner: Scanner,

@@ -218,12 +218,12 @@ def diff(
     dropped or an indicator was lost. Markdown output suits a PR comment.
     """
     from . import diff as d
-    from .check import load_pack_cached
     from .cli import emit
+    from .rules import select_pack
 
     cfg = resolve_config([old, new], config, no_config,
                          {"pack": pack, "rules": tuple(str(r) for r in rules or ())})
-    rule_pack = load_pack_cached(cfg.pack, cfg.rules)
+    rule_pack = select_pack(cfg.pack, cfg.rules)
     scanner = make_scanner(encoding, ocr)
     result = d.diff_reports(scanner(str(old), rule_pack), scanner(str(new), rule_pack))
     render = {"json": d.render_diff_json, "markdown": d.render_diff_markdown}.get(

@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -38,11 +39,17 @@ def pack_key(path: Path) -> str:
 
 def load_pack_cached(path: str | Path) -> Pack:
     """`rules.load_pack`, served from the cache when the files are unchanged."""
-    root = Path(path)
     try:
-        entry = cache_root() / "packs" / f"{pack_key(root)}.pickle"
+        key = pack_key(Path(path))
     except (RuleError, OSError):
         return load_pack(path)  # let the loader report what is wrong
+    return _pack_for_key(key, str(path))
+
+
+@lru_cache(maxsize=8)
+def _pack_for_key(key: str, path: str) -> Pack:
+    """Within one process the same files give the same Pack object."""
+    entry = cache_root() / "packs" / f"{key}.pickle"
     try:
         cached = pickle.loads(entry.read_bytes())
         if isinstance(cached, Pack):

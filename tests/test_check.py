@@ -62,10 +62,10 @@ def test_default_policy_fails_on_missing_topic(drafts: dict[str, Path]) -> None:
 
 def _score(path: Path) -> float:
     """The report's overall score (it depends on how many topics the pack has)."""
-    from csrscan.check import load_pack_cached
     from csrscan.pipeline import scan_path
+    from csrscan.rules import select_pack
 
-    return scan_path(path, load_pack_cached(None, ())).score
+    return scan_path(path, select_pack(None)).score
 
 
 def test_required_indicator_and_min_score(drafts: dict[str, Path]) -> None:
@@ -259,12 +259,12 @@ def _docx(path: Path, paragraphs: list[str]) -> Path:
 
 
 def _docx_supported(tmp_path: Path) -> bool:
-    from csrscan.check import load_pack_cached
     from csrscan.pipeline import scan_path
+    from csrscan.rules import select_pack
 
     probe = _docx(tmp_path / "probe.docx", ["公司制定《数据安全管理办法》，明确责任部门。"])
     try:
-        report = scan_path(probe, load_pack_cached(None, ()))
+        report = scan_path(probe, select_pack(None))
     except Exception:  # the temporary ingest cannot read docx at all
         return False
     return any(r.found for t in report.topics for r in t.indicators)
