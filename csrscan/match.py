@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import defaultdict
@@ -224,8 +225,6 @@ def _glued_ascii(text: str, term: str, start: int, end: int) -> bool:
 
 
 def _token_index(starts: Sequence[int], offset: int) -> int:
-    import bisect
-
     return max(bisect.bisect_right(starts, offset) - 1, 0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from .score import evidence_to_topics
 from .segment import normpages_to_sentences
 
 FRONT_PAGES = 5  # where a report introduces its own short name
-HAN_SAMPLE = 2000  # characters per page looked at for the language check
+HAN_SAMPLE = 400  # characters per page looked at for the language check (as script_of)
+_LETTER = re.compile(r"[^\W\d_]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_HAN_SHARE = 0.2
 
 
@@ -52,8 +55,8 @@ def language_warnings(pages: Sequence[NormPage], pack: Pack) -> list[str]:
     if not pack.language.startswith("zh"):
         return []
     text = "".join(p.norm[:HAN_SAMPLE] for p in pages)
-    letters = sum(ch.isalpha() for ch in text)
-    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    letters = len(_LETTER.findall(text))
+    han = len(_HAN.findall(text))
     if letters and han / letters < MIN_HAN_SHARE:
         return [f"little Chinese text ({han / letters:.0%} of letters are Han): pack {pack.id} "
                 "matches Chinese wording, so topics may show as missing"]
