@@ -10,7 +10,7 @@ from .errors import InputError
 from .grade import own_names
 from .ingest import IngestOptions, bytes_to_document, path_to_document
 from .match import sentences_to_evidence
-from .models import Document, NormPage, Pack, Report, SourceInfo
+from .models import Document, Evidence, NormPage, Pack, Report, SourceInfo
 from .normalize import document_to_normpages, script_of
 from .rules import select_pack
 from .score import evidence_to_topics
@@ -39,15 +39,19 @@ def document_to_report(doc: Document, pack: Pack) -> Report:
     pages = document_to_normpages(doc)
     if not any(p.norm.strip() for p in pages):
         raise InputError("no usable text in the document", path=doc.path)
-    sentences = normpages_to_sentences(pages)
-    names = own_names("\n".join(p.norm for p in pages[:FRONT_PAGES]))
-    topics = evidence_to_topics(sentences_to_evidence(sentences, pack, names), pack)
+    topics = evidence_to_topics(normpages_to_evidence(pages, pack), pack)
     source = SourceInfo(path=doc.path, sha256=doc.sha256, format=doc.format,
                         pages=len(doc.pages), chars=doc.chars, script=script_of(pages),
                         encoding=doc.encoding)
     warnings = (*doc.warnings, *language_warnings(pages, pack))
     return Report(source=source, pack_id=pack.id, pack_version=pack.version,
                   topics=topics, warnings=tuple(warnings))
+
+
+def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack) -> tuple[Evidence, ...]:
+    """Segment and match normalized pages; the report's own short name counts as it."""
+    names = own_names("\n".join(p.norm for p in pages[:FRONT_PAGES]))
+    return sentences_to_evidence(normpages_to_sentences(pages), pack, names)
 
 
 def language_warnings(pages: Sequence[NormPage], pack: Pack) -> list[str]:

@@ -6,10 +6,9 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .match import sentences_to_evidence
 from .models import Document, Indicator, Pack, Page
 from .normalize import document_to_normpages
-from .segment import normpages_to_sentences
+from .pipeline import normpages_to_evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +25,7 @@ def text_to_indicators(text: str, pack: Pack) -> tuple[str, ...]:
     doc = Document(path="<example>", format="txt",
                    sha256=hashlib.sha256(text.encode()).hexdigest(),
                    pages=(Page(number=1, text=text),))
-    sentences = normpages_to_sentences(document_to_normpages(doc))
-    found = sentences_to_evidence(sentences, pack)
+    found = normpages_to_evidence(document_to_normpages(doc), pack)
     return tuple(sorted({e.indicator for e in found if "." in e.indicator}))
 
 
