@@ -30,6 +30,7 @@ _ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
 _STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")
 SCRIPT_SAMPLE = 400
 
 
@@ -204,6 +205,13 @@ def _separator(prev: Line, line: Line, width: int, continuing: bool = False) -> 
     if _HAN_CHAR.match(b[0]) or _HAN_CHAR.match(a[-1]):
         return ""
     return " "
+
+
+def han_share(pages: Sequence[NormPage]) -> float | None:
+    """Han characters among all letters, on the same per-page sample as script_of."""
+    text = "".join(p.norm[:SCRIPT_SAMPLE] for p in pages)
+    letters = len(_LETTER.findall(text))
+    return len(_HAN_RUN.findall(text)) / letters if letters else None
 
 
 def script_of(pages: Sequence[NormPage]) -> str:

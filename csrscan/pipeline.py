@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,15 +10,12 @@ from .grade import own_names
 from .ingest import IngestOptions, bytes_to_document, path_to_document
 from .match import sentences_to_evidence
 from .models import Document, Evidence, NormPage, Pack, Report, SourceInfo
-from .normalize import document_to_normpages, script_of
+from .normalize import document_to_normpages, han_share, script_of
 from .rules import select_pack
 from .score import evidence_to_topics
 from .segment import normpages_to_sentences
 
 FRONT_PAGES = 5  # where a report introduces its own short name
-HAN_SAMPLE = 400  # characters per page looked at for the language check (as script_of)
-_LETTER = re.compile(r"[^\W\d_]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_HAN_SHARE = 0.2
 
 
@@ -58,11 +54,9 @@ def language_warnings(pages: Sequence[NormPage], pack: Pack) -> list[str]:
     """A Chinese pack finds nothing in an English report: say so, not just 'missing'."""
     if not pack.language.startswith("zh"):
         return []
-    text = "".join(p.norm[:HAN_SAMPLE] for p in pages)
-    letters = len(_LETTER.findall(text))
-    han = len(_HAN.findall(text))
-    if letters and han / letters < MIN_HAN_SHARE:
-        return [f"little Chinese text ({han / letters:.0%} of letters are Han): pack {pack.id} "
+    share = han_share(pages)
+    if share is not None and share < MIN_HAN_SHARE:
+        return [f"little Chinese text ({share:.0%} of letters are Han): pack {pack.id} "
                 "matches Chinese wording, so topics may show as missing"]
     return []
 

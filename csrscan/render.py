@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .models import Evidence, IndicatorResult, Report, TopicResult
+from .models import STRENGTHS, Evidence, IndicatorResult, Report, TopicResult
 
 SCHEMA = "csrscan.report/1"
 
@@ -89,8 +89,6 @@ def _markdown_evidence(report: Report) -> list[str]:
 
 def strongest(topic: TopicResult) -> str:
     grades = [r.strength for r in topic.indicators if r.strength]
-    from .models import STRENGTHS
-
     return max(grades, key=STRENGTHS.index) if grades else "—"
 
 
