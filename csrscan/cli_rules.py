@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from .models import Pack
 
 rules_app = typer.Typer(help="List, show, validate, test and document rule packs.",
                         no_args_is_help=True, rich_markup_mode=None)
@@ -14,10 +17,10 @@ RulesOpt = Annotated[Optional[list[Path]], typer.Option(
     "--rules", metavar="PATH", help="Add a rule pack (folder or YAML file); repeatable.")]
 
 
-def _pack(pack_id: str | None, rules: list[Path] | None):  # type: ignore[no-untyped-def]
-    from .rules import select_pack
+def _pack(pack_id: str | None, rules: list[Path] | None) -> Pack:
+    from .cli import load_pack  # the one place the CLI turns --pack/--rules into a Pack
 
-    return select_pack(pack_id, rules or ())
+    return load_pack(pack_id, rules)
 
 
 @rules_app.command("list")
