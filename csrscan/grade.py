@@ -56,13 +56,17 @@ def has_figure(norm: str) -> bool:
     return bool(FIGURE.search(norm) or _ZERO.search(norm))
 
 
-def grade(norm: str, subjects: Sequence[str] = DEFAULT_SUBJECTS) -> Strength:
-    """How strong a piece of evidence is, from its own sentence."""
+def grade(norm: str, subjects: Sequence[str] = DEFAULT_SUBJECTS,
+          figure: bool | None = None) -> Strength:
+    """How strong a piece of evidence is, from its own sentence.
+
+    `figure`: has_figure(norm) when the caller already knows it.
+    """
     if _NORMATIVE.search(norm) and not any(s in norm for s in subjects):
         return "statement"
     if _TARGET.search(norm):
         return "target"
-    if has_figure(norm):
+    if has_figure(norm) if figure is None else figure:
         return "performance"
     if _MEASURE.search(norm):
         return "measure"

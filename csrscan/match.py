@@ -15,7 +15,7 @@ from . import grade as grading
 from .anchors import regex_anchors
 from .models import Evidence, Indicator, Pack, Pattern, Sentence
 from .normalize import normalize_term
-from .segment import tokenizer, tokens
+from .segment import token_starts, tokenizer
 
 COUNTED_CONTEXTS = ("body", "table")
 LIST_MIN_TOPICS = 4  # a sentence naming this many topics …
@@ -55,6 +55,13 @@ class CompiledPack:
     unanchored: tuple[int, ...]
     indicators: tuple[CompiledIndicator, ...]
     subjects: tuple[str, ...]
+    is_word: tuple[bool, ...] = ()  # per automaton term: a pattern word (not only an anchor)
+    ascii_edged: frozenset[str] = frozenset()  # words that start or end with a letter/digit
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_word", tuple(t in self.by_term for t in self.terms))
+        object.__setattr__(self, "ascii_edged", frozenset(
+            t for t in self.by_term if _ascii_alnum(t[:1]) or _ascii_alnum(t[-1:])))
 
 
 @lru_cache(maxsize=8)
@@ -97,6 +104,10 @@ def compile_pack(pack: Pack) -> CompiledPack:
         triggers={t: tuple(sorted(ks)) for t, ks in triggers.items()},
         regexes=regexes, anchored={a: tuple(sorted(js)) for a, js in anchored.items()},
         unanchored=tuple(unanchored), indicators=compiled, subjects=subjects)
+
+
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
@@ -163,25 +174,34 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
     present_all = {cp.terms[i] for i, _, _ in raw}
     # a rule regex runs only where the automaton saw one of its anchors
     maybe = {j for t in present_all for j in cp.anchored.get(t, ())}.union(cp.unanchored)
-    with_regex = {cp.regexes[j][0] for j in maybe if cp.regexes[j][1].search(text)}
-    if not raw and not with_regex:
+    regex_hits: dict[re.Pattern[str], re.Match[str]] = {}
+    with_regex: set[int] = set()
+    for j in maybe:
+        k, rx = cp.regexes[j]
+        if (m := regex_hits.get(rx) or rx.search(text)) is not None:
+            regex_hits[rx] = m
+            with_regex.add(k)
+    if not raw and not regex_hits:
         return []
-    spans = _whole_word_hits(text, [(cp.terms[i], s, e) for i, s, e in raw], cp)
+    words = cp.is_word
+    spans = _whole_word_hits(text, [(cp.terms[i], s, e) for i, s, e in raw if words[i]], cp)
     candidates = {k for t in spans for k in cp.triggers.get(t, ())}.union(with_regex)
     results: list[Evidence] = []
-    gap = strength = None
+    figure = strength = None
     for k in sorted(candidates):
         ind = cp.indicators[k]
-        if ind.exclude & present_all:
+        if not ind.exclude.isdisjoint(present_all):
             continue
-        terms = _satisfied_terms(ind, text, spans)
+        terms = _satisfied_terms(ind, spans, regex_hits)
         if terms is None:
             continue
-        if gap is None:
-            gap = grading.is_gap(text)
-        if gap or (ind.indicator.quantitative and not grading.has_figure(text)):
+        if figure is None:  # first satisfied indicator: judge the sentence once
+            if grading.is_gap(text):
+                return []  # "not yet in place" is no evidence for any indicator
+            figure = grading.has_figure(text)
+        if ind.indicator.quantitative and not figure:
             continue
-        strength = strength or grading.grade(text, subjects or cp.subjects)
+        strength = strength or grading.grade(text, subjects or cp.subjects, figure)
         results.append(Evidence(indicator=ind.indicator.id, page=sentence.page,
                                 line=sentence.line, text=sentence.text, terms=terms,
                                 strength=strength, origin=sentence.origin))
@@ -200,18 +220,22 @@ def _whole_word_hits(text: str, hits: list[tuple[str, int, int]], cp: CompiledPa
     if not hits:
         return {}
     engine = tokenizer(cp.words)
-    toks = tokens(engine, text)
-    starts = [s for _, s, _ in toks]
+    words, starts = token_starts(engine, text)
+    at = {s: i for i, s in enumerate(starts)}  # token boundary → token index
     known = cp.by_term
     spans: dict[str, list[int]] = defaultdict(list)
     for term, s, e in hits:
-        if term not in known or _glued_ascii(text, term, s, e):
+        if term in cp.ascii_edged and _glued_ascii(text, term, s, e):
             continue
-        first = _token_index(starts, s)
-        last = _token_index(starts, e - 1)
-        cut = [toks[first]] if toks[first][1] < s else []
-        cut += [toks[last]] if toks[last][2] > e else []
-        if not any(w not in known and engine.has_word(w) for w, _, _ in cut):
+        first = at.get(s)
+        if first is not None and e in at:  # both ends on token boundaries: most hits
+            spans[term].append(first)
+            continue
+        first = bisect.bisect_right(starts, s) - 1
+        last = bisect.bisect_right(starts, e - 1) - 1
+        cut = [words[first]] if starts[first] < s else []
+        cut += [words[last]] if starts[last + 1] > e else []
+        if not any(w not in known and engine.has_word(w) for w in cut):
             spans[term].append(first)
     return spans
 
@@ -224,11 +248,8 @@ def _glued_ascii(text: str, term: str, start: int, end: int) -> bool:
         or (term[-1:].isascii() and term[-1:].isalnum() and after.isascii() and after.isalnum())
 
 
-def _token_index(starts: Sequence[int], offset: int) -> int:
-    return max(bisect.bisect_right(starts, offset) - 1, 0)
-
-
-def _satisfied_terms(ind: CompiledIndicator, text: str, spans: dict[str, list[int]]
+def _satisfied_terms(ind: CompiledIndicator, spans: dict[str, list[int]],
+                     regex_hits: dict[re.Pattern[str], re.Match[str]]
                      ) -> tuple[str, ...] | None:
     """The matched terms of the first satisfied pattern, or None."""
     present = spans.keys()
@@ -239,10 +260,8 @@ def _satisfied_terms(ind: CompiledIndicator, text: str, spans: dict[str, list[in
         elif pat.kind == "all":
             if present >= pat.term_set and _within(pat, spans):
                 return tuple(sorted(pat.term_set))
-        elif pat.regex is not None:
-            m = pat.regex.search(text)
-            if m:
-                return (m.group(0),)
+        elif pat.regex is not None and pat.regex in regex_hits:
+            return (regex_hits[pat.regex].group(0),)
     return None
 
 
