@@ -90,7 +90,7 @@ def _object_calls() -> tuple[Any, Any, Any]:
     import pypdfium2.raw as pdfium_c
 
     def retype(fn: Any, restype: Any, *argtypes: Any) -> Any:
-        address = ctypes.cast(fn, ctypes.c_void_p).value
+        address = ctypes.cast(fn, ctypes.c_void_p).value or 0
         return ctypes.PYFUNCTYPE(restype, *argtypes)(address)
 
     vp, num = ctypes.c_void_p, ctypes.c_int
