@@ -69,12 +69,19 @@ MaxPagesOpt = Annotated[int, typer.Option(help="Refuse PDFs with more pages.")]
 MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")]
 
 
+JobsOpt = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", min=1, help="Processes sharing one long PDF (default: the CPU count; "
+    "only PDFs of 120+ pages are split).")]
+
+
 def ingest_options(encoding: str | None, password: str | None, ocr: bool,
-                   max_pages: int, max_bytes: int) -> IngestOptions:
+                   max_pages: int, max_bytes: int, jobs: int | None = 1) -> IngestOptions:
+    """The ingest settings; `jobs` None means one process per available core."""
+    from .forked import available_cores
     from .ingest import IngestOptions
 
-    return IngestOptions(encoding=encoding, password=password, ocr=ocr,
-                         max_pages=max_pages, max_bytes=max_bytes)
+    return IngestOptions(encoding=encoding, password=password, ocr=ocr, max_pages=max_pages,
+                         max_bytes=max_bytes, jobs=jobs or available_cores())
 
 
 def load_pack(pack: str | None, rules: list[Path] | None) -> Pack:
@@ -109,10 +116,11 @@ def scan(
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
     max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
+    jobs: JobsOpt = None,
 ) -> None:
     """Scan one report and print the gap table: each topic covered / partial / missing."""
     result = scan_one(report, load_pack(pack, rules),
-                      ingest_options(encoding, password, ocr, max_pages, max_bytes))
+                      ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs))
     emit(render_scan(result, fmt.value, evidence, all_evidence, output), output)
 
 

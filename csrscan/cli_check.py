@@ -94,7 +94,7 @@ def policy_flags(pack: str | None, rules: list[Path] | None, require: list[str] 
 def make_scanner(encoding: str | None, ocr: bool) -> Any:
     from .cli import ingest_options, scan_one
 
-    options = ingest_options(encoding, None, ocr, 2000, 256 * 2**20)
+    options = ingest_options(encoding, None, ocr, 2000, 256 * 2**20, jobs=None)
 
     def scanner(path: str, pack: Pack) -> Report:
         return scan_one(path, pack, options)

@@ -72,6 +72,7 @@ class IngestOptions:
     ocr: bool = False                # --ocr: Tesseract on pages without a text layer
     max_pages: int = 2000            # --max-pages (documented limit)
     max_bytes: int = 256 * 2**20     # --max-bytes (documented limit)
+    jobs: int = 1                    # --jobs: processes reading one long PDF
 
 
 def path_to_document(path: str | Path, options: IngestOptions = IngestOptions(),

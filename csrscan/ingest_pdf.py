@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from csrscan import forked
 from csrscan.errors import InputError
 from csrscan.ingest import IngestOptions, Progress, sha256_hex
 from csrscan.ingest_quality import han_count, judge, repeated_runs, sanitize, undouble_line
@@ -67,19 +68,40 @@ class _Fallback:
 def read_pdf(data: bytes, name: str, options: IngestOptions,
              progress: Progress) -> Document:
     doc = _open(data, name, options.password)
-    fallback = _Fallback(data, options.password)
     try:
         count = _page_count(doc, name, options.max_pages)
+        # a long PDF is read in page ranges by forked helpers (never with OCR:
+        # its progress line and Tesseract's own threads belong to one process)
+        ranges = [(0, count)] if options.ocr else forked.part_bounds(count, options.jobs)
+        helpers = [forked.start(read_range, doc, data, options.password, lo, hi)
+                   for lo, hi in ranges[1:]]
+        fallback = _Fallback(data, options.password)
         ocr = _ocr_reader(options, progress, count)
         issues = _Issues()
-        pages = tuple(_read_page(doc, fallback, i, issues, ocr) for i in range(count))
+        pages = [_read_page(doc, fallback, i, issues, ocr) for i in range(*ranges[0])]
+        for (lo, hi), helper in zip(ranges[1:], helpers, strict=True):
+            part = helper.result() if helper else None
+            if part is None:  # no helper, or it failed: read the range here
+                part = read_range(doc, data, options.password, lo, hi)
+            pages += part[0]
+            for kind, numbers in part[1].items():
+                issues.by_kind.setdefault(kind, []).extend(numbers)
     finally:
         doc.close()
     if issues.pages("ocr") or issues.pages("ocr empty"):
         progress(f"OCR: {len(issues.pages('ocr'))} pages read\n")  # ends the status line
-    _refuse_if_empty(pages, issues, name, options.ocr)
-    return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=pages,
+    _refuse_if_empty(tuple(pages), issues, name, options.ocr)
+    return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=tuple(pages),
                     warnings=_warnings(issues, options.ocr))
+
+
+def read_range(doc: Any, data: bytes, password: str | None, start: int, stop: int
+               ) -> tuple[list[Page], dict[str, list[int]]]:
+    """Pages start..stop-1 (no OCR) and their problems, by kind."""
+    fallback = _Fallback(data, password)
+    issues = _Issues()
+    pages = [_read_page(doc, fallback, i, issues, None) for i in range(start, stop)]
+    return pages, issues.by_kind
 
 
 def _open(data: bytes, name: str, password: str | None) -> Any:

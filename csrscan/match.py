@@ -110,6 +110,11 @@ def _ascii_alnum(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+def warm_matcher(pack: Pack) -> None:
+    """Build the pack's automaton and tokenizer now (both are cached)."""
+    tokenizer(compile_pack(pack).words)
+
+
 def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
     """A topic's mention words act as one pseudo-indicator whose id is the topic id."""
     return tuple(Indicator(id=t.id, topic=t.id, name=t.name, name_en=t.name_en, description="",

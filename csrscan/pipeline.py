@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import forked
 from .errors import InputError
 from .grade import own_names
 from .ingest import IngestOptions, bytes_to_document, path_to_document
-from .match import sentences_to_evidence
+from .match import sentences_to_evidence, warm_matcher
 from .models import Document, Evidence, NormPage, Pack, Report, SourceInfo
 from .normalize import document_to_normpages, han_share, script_of
 from .rules import select_pack
@@ -21,21 +22,21 @@ MIN_HAN_SHARE = 0.2
 
 def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptions()
               ) -> Report:
-    """Scan one report file (or '-' for stdin bytes read by the caller)."""
-    return document_to_report(path_to_document(path, options), pack)
+    """Scan one report file; `options.jobs` processes share a long PDF."""
+    return document_to_report(path_to_document(path, options), pack, options.jobs)
 
 
 def scan_bytes(data: bytes, name: str, pack: Pack,
                options: IngestOptions = IngestOptions()) -> Report:
-    return document_to_report(bytes_to_document(data, name, options), pack)
+    return document_to_report(bytes_to_document(data, name, options), pack, options.jobs)
 
 
-def document_to_report(doc: Document, pack: Pack) -> Report:
+def document_to_report(doc: Document, pack: Pack, jobs: int = 1) -> Report:
     """Run every stage after ingest on one document."""
     pages = document_to_normpages(doc)
     if not any(p.norm.strip() for p in pages):
         raise InputError("no usable text in the document", path=doc.path)
-    topics = evidence_to_topics(normpages_to_evidence(pages, pack), pack)
+    topics = evidence_to_topics(normpages_to_evidence(pages, pack, jobs), pack)
     source = SourceInfo(path=doc.path, sha256=doc.sha256, format=doc.format,
                         pages=len(doc.pages), chars=doc.chars, script=script_of(pages),
                         encoding=doc.encoding)
@@ -44,9 +45,29 @@ def document_to_report(doc: Document, pack: Pack) -> Report:
                   topics=topics, warnings=tuple(warnings))
 
 
-def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack) -> tuple[Evidence, ...]:
-    """Segment and match normalized pages; the report's own short name counts as it."""
+def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack, jobs: int = 1
+                          ) -> tuple[Evidence, ...]:
+    """Segment and match normalized pages; the report's own short name counts as it.
+
+    With `jobs` > 1 a long document's later page ranges go to forked helpers
+    (see forked.py); pages are independent here, so the joined evidence is
+    the sequential result.
+    """
     names = own_names("\n".join(p.norm for p in pages[:FRONT_PAGES]))
+    ranges = forked.part_bounds(len(pages), jobs)
+    if len(ranges) > 1:
+        warm_matcher(pack)  # before forking: helpers inherit the automaton and tokenizer
+    helpers = [forked.start(_pages_to_evidence, pages[lo:hi], pack, names)
+               for lo, hi in ranges[1:]]
+    found = list(_pages_to_evidence(pages[slice(*ranges[0])], pack, names))
+    for (lo, hi), helper in zip(ranges[1:], helpers, strict=True):
+        part = helper.result() if helper else None
+        found += _pages_to_evidence(pages[lo:hi], pack, names) if part is None else part
+    return tuple(found)
+
+
+def _pages_to_evidence(pages: Sequence[NormPage], pack: Pack, names: tuple[str, ...]
+                       ) -> tuple[Evidence, ...]:
     return sentences_to_evidence(normpages_to_sentences(pages), pack, names)
 
 

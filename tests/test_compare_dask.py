@@ -12,6 +12,19 @@ from compare_helpers import run_cli, run_main
 distributed = pytest.importorskip("distributed")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _stop_dask_threads() -> object:
+    """distributed keeps a module-level "offload" thread pool alive after a
+    cluster closes; csrscan does not fork page helpers while other threads
+    run, so later tests (test_forked.py) would silently lose their helpers."""
+    yield None
+    import distributed.utils
+
+    offload = getattr(distributed.utils, "_offload_executor", None)
+    if offload is not None:
+        offload.shutdown(wait=True)
+
+
 def _matrix(res_stdout: str) -> tuple[list[tuple[object, ...]], list[tuple[str, str]]]:
     m = json.loads(res_stdout)
     rows = [(r["path"], r["company"], r["year"], tuple(r["levels"].items()), r["score"],
