@@ -14,12 +14,19 @@ _UNIT = (r"(%|‰|亿元|万元|千元|元|美元|港元|亿|万|千|件|宗|起
          r"个|项|场|期|"
          r"小时|天|吨|千瓦时|度|份|篇|名|倍|个百分点|百分点|个工作日|分钟|秒|款|台|套|条|"
          r"所|座|村|位|单|批|轮|门|节|课时|学时|亩|公里|平方米|mw|kwh|tco2e?)")
-FIGURE = re.compile(rf"\d[\d,.]*\s*(多|余)?\s*{_UNIT}"
-                    # two numerals at least: 一起 / 一次性 / 五个方面 are words, not counts
-                    rf"|[一二两三四五六七八九十百千万亿]{{2,}}[余多]?{_UNIT}"
-                    r"|同比(增长|下降|提升|减少)"
-                    # a KPI table row flattened to text: name, unit, then the years' values
-                    rf"|{_UNIT}\s+\d[\d,.]*(\s+\d[\d,.]*)+\s*$")
+# A figure: a number with a unit, a Chinese count, a year-on-year change, or
+# a KPI table row flattened to text (name, unit, then the years' values).
+# Four patterns rather than one alternation: each starts with its own
+# characters, which the regex engine skips to, instead of trying all four
+# at every common character (人, 个, 元 …) of the sentence.
+_FIGURES_WITH_DIGITS = (
+    re.compile(rf"\d[\d,.]*\s*(多|余)?\s*{_UNIT}"),
+    re.compile(rf"{_UNIT}\s+\d[\d,.]*(\s+\d[\d,.]*)+\s*$"),
+)
+_DIGIT = re.compile(r"\d")
+# two numerals at least: 一起 / 一次性 / 五个方面 are words, not counts
+_CHINESE_COUNT = re.compile(rf"[一二两三四五六七八九十百千万亿]{{2,}}[余多]?{_UNIT}")
+_CHANGE = re.compile(r"同比(增长|下降|提升|减少)")
 _ZERO = re.compile(r"(未|没有|无)(发生|出现|收到|接到|受到|发现)|未被(处罚|罚款|通报)"
                    r"|零(投诉|事故|事件|泄露|发生)|(0|零)\s*(起|件|次|例)")
 _TARGET = re.compile(
@@ -53,7 +60,11 @@ def is_gap(norm: str) -> bool:
 
 
 def has_figure(norm: str) -> bool:
-    return bool(FIGURE.search(norm) or _ZERO.search(norm))
+    """A quantity, or a zero stated in words (未发生, 零投诉)."""
+    if _DIGIT.search(norm) and any(p.search(norm) for p in _FIGURES_WITH_DIGITS):
+        return True
+    return bool(_CHINESE_COUNT.search(norm) or ("同比" in norm and _CHANGE.search(norm))
+                or _ZERO.search(norm))
 
 
 def grade(norm: str, subjects: Sequence[str] = DEFAULT_SUBJECTS,

@@ -24,6 +24,8 @@ _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d{1,4}\s*$|^\S.{0,40}
 _INDEX = re.compile(
     r"gri\s*\d{3}|kpi\s*[ab]\d|(?<![\w.])[ab]\d{1,2}\.\d(?!\d)|fn-[a-z]{2}-\d{3}|sasb|tcfd|"
     r"指标索引|内容索引|对照索引|索引表|指引对照|报告索引|指标对照", re.IGNORECASE)
+# every _INDEX match contains one of these (in lower case)
+_INDEX_HINTS = ("gri", "kpi", ".", "fn-", "sasb", "tcfd", "索引", "指引对照", "指标对照")
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分篇]|"
                       r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,18}$")
 
@@ -69,9 +71,11 @@ def line_at(page: NormPage, offset: int) -> int:
 def context_of(norm: str) -> Context:
     """Where a sentence stands: body text, or furniture that discloses nothing."""
     text = norm.strip()
-    if _TOC.search(text):
+    # cheap necessary conditions first: both regexes run on every sentence
+    if text[-1:].isdigit() and _TOC.search(text):
         return "toc"
-    if _INDEX.search(text):
+    lower = text.lower()
+    if any(hint in lower for hint in _INDEX_HINTS) and _INDEX.search(text):
         return "index"
     if text[-1:] not in _TERMINATORS + _CLOSERS + "，,：:" and _HEADING.match(text) \
             and not re.search(r"\d", text.split(" ", 1)[-1]):
