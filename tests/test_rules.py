@@ -99,3 +99,14 @@ def test_rules_option_adds_a_pack_and_pack_selects(tmp_path: Path) -> None:
     assert select_pack("cn-fin-csr", [path]).id == "cn-fin-csr"
     with pytest.raises(RuleError, match="unknown pack 'nope'"):
         select_pack("nope", [path])
+
+
+def test_builtin_pack_folders_are_named_after_their_ids() -> None:
+    """discover_packs takes a built-in pack's id from its folder name."""
+    from csrscan.rules import _pack_id_of, builtin_rules_dir
+
+    folders = [p for p in builtin_rules_dir().iterdir() if p.is_dir()]
+    assert folders
+    for folder in folders:
+        assert _pack_id_of(folder) == folder.name
+    assert discover_packs() == {p.name: p for p in folders}
