@@ -1,13 +1,10 @@
-"""Run part of one scan in forked helper processes (a long PDF on several cores).
+"""Forked helper processes: part of one scan on another core (see split.py).
 
-A long report is cut into page ranges: the calling process works on the
-first range while forked helpers work on the others, and their results are
-joined in page order, so the output is the same as a sequential run.  A
-helper inherits the parent's memory (the PDF bytes, the compiled rule pack,
-the tokenizer), so only its *result* crosses a pipe.
+A helper inherits the parent's memory (the PDF bytes, the compiled rule
+pack, the tokenizer), so only small messages and its *results* cross a pipe.
 
 A helper is an optimisation, never a source of errors: if it fails in any
-way (an exception, a crash, a killed process) its result is None and the
+way (an exception, a crash, a killed process) `recv()` gives None and the
 caller does that part itself, so messages and exit codes stay those of the
 sequential path.  Splitting is off where forking is unsafe or not allowed:
 not Linux, other threads running, or inside a daemon worker of `compare`
@@ -23,12 +20,10 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
-
-R = TypeVar("R")
 
 MIN_PAGES_PER_PART = 60  # below this a part does not pay for its fork and pipe
 
@@ -56,49 +51,71 @@ def part_bounds(count: int, jobs: int) -> list[tuple[int, int]]:
 
 
 @dataclass(slots=True)
-class Forked(Generic[R]):
-    """fn(*args) running in a forked child; `result()` is None if it failed."""
+class Helper:
+    """A forked child running fn(channel, *args), talked to over a duplex pipe.
+
+    `recv()` returns None once the child has failed (an exception, a crash, a
+    killed process); after that the helper is closed and the caller does the
+    child's work itself.  A child never sends None on purpose.
+    """
 
     proc: Any
-    conn: Connection
+    conn: Connection | None
 
-    def result(self) -> R | None:
+    def send(self, value: Any) -> bool:
+        if self.conn is None:
+            return False
         try:
-            value: R | None = self.conn.recv()  # before join: a big result fills the pipe
+            self.conn.send(value)
+        except (OSError, ValueError):  # the child is gone
+            self.close()
+            return False
+        return True
+
+    def recv(self) -> Any:
+        if self.conn is None:
+            return None
+        try:
+            return self.conn.recv()
         except (EOFError, OSError):  # the child died without answering
-            value = None
-        finally:
+            self.close()
+            return None
+
+    def close(self) -> None:
+        if self.conn is not None:
             self.conn.close()
-            self.proc.join(timeout=5)
-            if self.proc.is_alive():
-                self.proc.kill()
-        return value
+            self.conn = None
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
 
 
-def start(fn: Callable[..., R], *args: Any) -> Forked[R] | None:
-    """Fork a child computing fn(*args); None if forking is not possible."""
+def start(fn: Callable[..., None], *args: Any) -> Helper | None:
+    """Fork a child running fn(channel, *args); None if forking is not possible.
+
+    fn and args are inherited by the fork, never pickled: the child sees the
+    parent's memory (an open PDF, a compiled rule pack) as it was.
+    """
     if not can_fork():
         return None
     import multiprocessing as mp
 
     ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
+    mine, theirs = ctx.Pipe(duplex=True)
     try:
-        # fork: fn and args are inherited, never pickled
-        proc = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
+        proc = ctx.Process(target=_child, args=(theirs, fn, args), daemon=True)
         proc.start()
     except OSError:  # no processes left, no memory to fork
-        receive.close()
-        send.close()
+        mine.close()
+        theirs.close()
         return None
-    send.close()
-    return Forked(proc, receive)
+    theirs.close()
+    return Helper(proc, mine)
 
 
-def _child(send: Connection, fn: Callable[..., Any], args: Sequence[Any]) -> None:
-    result = None
-    with contextlib.suppress(BaseException):  # any failure: the parent does the work
-        result = fn(*args)
+def _child(conn: Connection, fn: Callable[..., None], args: Sequence[Any]) -> None:
+    # any failure just closes the pipe: the parent then does the work itself
     with contextlib.suppress(BaseException):
-        send.send(result)
-    send.close()
+        fn(conn, *args)
+    conn.close()

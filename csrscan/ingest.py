@@ -83,7 +83,7 @@ def path_to_document(path: str | Path, options: IngestOptions = IngestOptions(),
     they go to stderr, and only when stderr is a terminal.
     """
     name = str(path)
-    data = _read_file(name, options.max_bytes)
+    data = read_input(name, options.max_bytes)
     return bytes_to_document(data, name, options, progress=progress)
 
 
@@ -187,7 +187,8 @@ def _looks_like_html(head: bytes) -> bool:
     return "<body" in low and ("<head" in low or "<html" in low)
 
 
-def _read_file(name: str, max_bytes: int) -> bytes:
+def read_input(name: str, max_bytes: int) -> bytes:
+    """The bytes of a file, refusing directories and files over `max_bytes`."""
     try:
         st = os.stat(name)
     except FileNotFoundError:

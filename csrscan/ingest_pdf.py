@@ -14,11 +14,10 @@ a silently cut report would score later topics as missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from csrscan import forked
 from csrscan.errors import InputError
 from csrscan.ingest import IngestOptions, Progress, sha256_hex
 from csrscan.ingest_quality import han_count, judge, repeated_runs, sanitize, undouble_line
@@ -67,44 +66,32 @@ class _Fallback:
 
 def read_pdf(data: bytes, name: str, options: IngestOptions,
              progress: Progress) -> Document:
-    doc = _open(data, name, options.password)
+    doc = open_pdf(data, name, options.password)
     try:
-        count = _page_count(doc, name, options.max_pages)
-        # a long PDF is read in page ranges by forked helpers (never with OCR:
-        # its progress line and Tesseract's own threads belong to one process)
-        ranges = [(0, count)] if options.ocr else forked.part_bounds(count, options.jobs)
-        helpers = [forked.start(read_range, doc, data, options.password, lo, hi)
-                   for lo, hi in ranges[1:]]
+        count = page_count(doc, name, options.max_pages)
         fallback = _Fallback(data, options.password)
         ocr = _ocr_reader(options, progress, count)
         issues = _Issues()
-        pages = [_read_page(doc, fallback, i, issues, ocr) for i in range(*ranges[0])]
-        for (lo, hi), helper in zip(ranges[1:], helpers, strict=True):
-            part = helper.result() if helper else None
-            if part is None:  # no helper, or it failed: read the range here
-                part = read_range(doc, data, options.password, lo, hi)
-            pages += part[0]
-            for kind, numbers in part[1].items():
-                issues.by_kind.setdefault(kind, []).extend(numbers)
+        pages = tuple(_read_page(doc, fallback, i, issues, ocr) for i in range(count))
     finally:
         doc.close()
     if issues.pages("ocr") or issues.pages("ocr empty"):
         progress(f"OCR: {len(issues.pages('ocr'))} pages read\n")  # ends the status line
-    _refuse_if_empty(tuple(pages), issues, name, options.ocr)
-    return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=tuple(pages),
-                    warnings=_warnings(issues, options.ocr))
+    refuse_if_empty(has_text(pages, issues.by_kind), count, issues.by_kind, name, options.ocr)
+    return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=pages,
+                    warnings=issue_warnings(issues.by_kind, options.ocr))
 
 
 def read_range(doc: Any, data: bytes, password: str | None, start: int, stop: int
                ) -> tuple[list[Page], dict[str, list[int]]]:
-    """Pages start..stop-1 (no OCR) and their problems, by kind."""
+    """Pages start..stop-1 (no OCR) and their problems, by kind (split.py reads so)."""
     fallback = _Fallback(data, password)
     issues = _Issues()
     pages = [_read_page(doc, fallback, i, issues, None) for i in range(start, stop)]
     return pages, issues.by_kind
 
 
-def _open(data: bytes, name: str, password: str | None) -> Any:
+def open_pdf(data: bytes, name: str, password: str | None) -> Any:
     import pypdfium2 as pdfium
     try:
         return pdfium.PdfDocument(data, password=password)
@@ -121,7 +108,7 @@ def _open(data: bytes, name: str, password: str | None) -> Any:
         raise InputError(f"cannot open PDF: {exc}", path=name) from None
 
 
-def _page_count(doc: Any, name: str, max_pages: int) -> int:
+def page_count(doc: Any, name: str, max_pages: int) -> int:
     count = len(doc)
     if count == 0:
         raise InputError("PDF has no pages (damaged page tree?)", path=name)
@@ -255,21 +242,26 @@ def _ocr_garbled(page: Any, number: int, text: str, issues: _Issues,
     return Page(number, text, "text", 1)
 
 
-def _refuse_if_empty(pages: tuple[Page, ...], issues: _Issues, name: str,
-                     ocr: bool) -> None:
+def has_text(pages: Sequence[Page], by_kind: dict[str, list[int]]) -> bool:
+    """Some page that is not a scan has text."""
+    scans = set(by_kind.get("image page", ()))
+    return any(p.text.strip() for p in pages if p.number not in scans)
+
+
+def refuse_if_empty(text_found: bool, count: int, by_kind: dict[str, list[int]], name: str,
+                    ocr: bool) -> None:
     """A report with no readable page must not look like one that says nothing."""
-    scans = set(issues.pages("image page"))
-    if any(p.text.strip() for p in pages if p.number not in scans):
+    if text_found:
         return
-    n = len(pages)
-    of_n = f"any of {n} pages" if n > 1 else "its only page"
-    if len(issues.pages("damaged")) == n:
+    of_n = f"any of {count} pages" if count > 1 else "its only page"
+    if len(by_kind.get("damaged", ())) == count:
         raise InputError(f"damaged PDF: cannot load {of_n} (broken page tree?)", path=name)
     if ocr:
         raise InputError(f"no text found on {of_n}, even with OCR", path=name)
-    if len(issues.pages("no text layer")) + len(scans) == n:
+    scans = len(by_kind.get("image page", ()))
+    if len(by_kind.get("no text layer", ())) + scans == count:
         raise InputError(f"no text layer on {of_n} (scanned?); run with --ocr", path=name)
-    why = ", ".join(f"{len(v)} {k}" for k, v in sorted(issues.by_kind.items()))
+    why = ", ".join(f"{len(v)} {k}" for k, v in sorted(by_kind.items()))
     raise InputError(f"no readable text on {of_n} ({why}); run with --ocr", path=name)
 
 
@@ -284,9 +276,10 @@ _MESSAGES = {
 }
 
 
-def _warnings(issues: _Issues, ocr: bool) -> tuple[str, ...]:
+def issue_warnings(by_kind: dict[str, list[int]], ocr: bool) -> tuple[str, ...]:
+    """One sorted warning per kind of page problem, naming its pages."""
     out = []
-    for kind, numbers in issues.by_kind.items():
+    for kind, numbers in by_kind.items():
         # unknown kinds are "unreadable (<reason>)" from the quality check
         message = _MESSAGES.get(kind, f"text layer {kind}")
         if not ocr and (kind not in _MESSAGES or kind in ("runs", "image page")):

@@ -72,11 +72,21 @@ def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
     """Normalize every page of a document."""
     pages = [page_to_lines(p) for p in doc.pages]
     furniture = repeated_furniture(pages) if doc.format == "pdf" else frozenset()
-    normed = [lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
+    normed = [clean_normpage(page, lines, furniture)
               for page, lines in zip(doc.pages, pages, strict=True)]
-    for i in range(1, len(normed)):
-        normed[i - 1], normed[i] = carry_over(normed[i - 1], normed[i])
+    carry_chain(normed)
     return tuple(normed)
+
+
+def clean_normpage(page: Page, lines: Sequence[Line], furniture: frozenset[str]) -> NormPage:
+    """One page's lines, noise dropped, joined into its NormPage (before carry-over)."""
+    return lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
+
+
+def carry_chain(pages: list[NormPage], start: int = 1) -> None:
+    """Carry cut sentences back across the page breaks before pages[start:], in order."""
+    for i in range(start, len(pages)):
+        pages[i - 1], pages[i] = carry_over(pages[i - 1], pages[i])
 
 
 CARRY_MIN_CHARS = 20  # shorter open endings are titles and headings, not cut sentences
@@ -137,14 +147,24 @@ def _furniture_key(text: str) -> str:
 
 def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:
     """Lines at the top or bottom of most pages: running headers and footers."""
-    if len(pages) < 3:
-        return frozenset()
+    return furniture_of(edge_counts(pages), len(pages))
+
+
+def edge_counts(pages: Sequence[Sequence[Line]]) -> Counter[str]:
+    """On how many of these pages each top-or-bottom line occurs (digits folded)."""
     counts: Counter[str] = Counter()
     for lines in pages:
         body = [ln for ln in lines if ln.norm.strip()]
         edge = {_furniture_key(ln.norm) for ln in body[:3] + body[-3:]}
         counts.update(k for k in edge if k and len(k) <= 80)
-    need = max(3, len(pages) // 2)
+    return counts
+
+
+def furniture_of(counts: Counter[str], page_count: int) -> frozenset[str]:
+    """The edge lines found on at least half the pages (and on 3 or more)."""
+    if page_count < 3:
+        return frozenset()
+    need = max(3, page_count // 2)
     return frozenset(k for k, n in counts.items() if n >= need)
 
 
@@ -209,9 +229,18 @@ def _separator(prev: Line, line: Line, width: int, continuing: bool = False) -> 
 
 def han_share(pages: Sequence[NormPage]) -> float | None:
     """Han characters among all letters, on the same per-page sample as script_of."""
+    return han_share_of(letter_counts(pages))
+
+
+def letter_counts(pages: Sequence[NormPage]) -> tuple[int, int]:
+    """(Han characters, letters) in the first SCRIPT_SAMPLE characters of each page."""
     text = "".join(p.norm[:SCRIPT_SAMPLE] for p in pages)
-    letters = len(_LETTER.findall(text))
-    return len(_HAN_RUN.findall(text)) / letters if letters else None
+    return len(_HAN_RUN.findall(text)), len(_LETTER.findall(text))
+
+
+def han_share_of(counts: tuple[int, int]) -> float | None:
+    han, letters = counts
+    return han / letters if letters else None
 
 
 def script_of(pages: Sequence[NormPage]) -> str:
@@ -220,11 +249,24 @@ def script_of(pages: Sequence[NormPage]) -> str:
     Looks at the first SCRIPT_SAMPLE characters of each page: enough to tell,
     and cheap on a thousand-page report.
     """
+    return script_from(script_counts(pages))
+
+
+def script_counts(pages: Sequence[NormPage]) -> tuple[int, int]:
+    """(Han characters, Han characters t2s changed) in each page's first characters.
+
+    Counts add up over page ranges, so parts of a document can be counted apart.
+    """
     han = changed = 0
     for p in pages:
         orig, norm = p.orig[:SCRIPT_SAMPLE], p.norm[:SCRIPT_SAMPLE]
         han += len(_HAN_RUN.findall(orig))
         changed += sum(1 for o, n in zip(orig, norm, strict=True)
                        if o != n and "\u4e00" <= o <= "\u9fff")
+    return han, changed
+
+
+def script_from(counts: tuple[int, int]) -> str:
+    han, changed = counts
     share = changed / han if han else 0.0
     return "traditional" if share >= 0.08 else "mixed" if share >= 0.01 else "simplified"

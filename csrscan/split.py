@@ -1,0 +1,254 @@
+"""One long PDF on several cores: page ranges read, normalized and matched apart.
+
+The sequential scan reads every page, then normalizes (running headers are
+found by counting the top and bottom lines of *all* pages; a sentence cut
+by a page break is carried back to the page it starts on), then segments and
+matches.  Split, each part (the parent's first range, a forked helper per
+later range) does nearly all of that for its own pages, and only two small
+things cross between processes:
+
+1. `read`: a part reads its pages and counts their edge lines; the parent
+   adds up the counts of all parts, decides the furniture, reads the
+   report's own short name off its first pages and sends both to every part;
+2. `finish`: a part normalizes its pages, carries cut sentences across its
+   *inner* page breaks, matches its inner pages and sends back that
+   evidence, plus the few pages whose carry-over crosses into the parts
+   beside it.  The parent joins those across the part boundaries, in page
+   order, and matches them itself.
+
+Why this is the sequential result: carry-over between pages j-1 and j reads
+only the end of page j-1 and the start of page j, and cuts page j no further
+than its first line break.  So once a page has a line break, what happens at
+its start and at its end are independent, and a part can do its inner page
+breaks from its first page with a line break on (`PartResult.head` holds the
+pages before that, still uncarried).  Evidence of a page depends only on
+that page and the short name.  `tests/test_split.py` checks the output equals
+the sequential scan, including helpers that fail or die (their part is then
+done by the parent).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import forked
+from .grade import own_names
+from .ingest import IngestOptions, sha256_hex
+from .ingest_pdf import has_text, issue_warnings, open_pdf, page_count, read_range
+from .match import warm_matcher
+from .models import Evidence, NormPage, Pack, Page, Report, SourceInfo
+from .normalize import (
+    Line,
+    carry_chain,
+    clean_normpage,
+    edge_counts,
+    furniture_of,
+    han_share_of,
+    letter_counts,
+    page_to_lines,
+    script_counts,
+    script_from,
+)
+from .pipeline import FRONT_PAGES, make_report, pages_to_evidence
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+Counts = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PartRead:
+    """What the parent needs of a part's pages before anything is normalized."""
+
+    edges: Counter[str]
+    issues: dict[str, list[int]]
+    chars: int
+    has_text: bool
+
+
+@dataclass(slots=True)
+class Tally:
+    """Evidence and the document-wide counts of some final pages."""
+
+    evidence: list[Evidence] = field(default_factory=list)
+    script: Counts = (0, 0)    # normalize.script_counts
+    letters: Counts = (0, 0)   # normalize.letter_counts
+    has_text: bool = False     # some page has normalized text
+
+    def add_pages(self, pages: Sequence[NormPage], pack: Pack, names: tuple[str, ...]
+                  ) -> None:
+        self.add(Tally(list(pages_to_evidence(pages, pack, names)), script_counts(pages),
+                       letter_counts(pages), any(p.norm.strip() for p in pages)))
+
+    def add(self, other: Tally) -> None:
+        self.evidence += other.evidence
+        self.script = (self.script[0] + other.script[0], self.script[1] + other.script[1])
+        self.letters = (self.letters[0] + other.letters[0],
+                        self.letters[1] + other.letters[1])
+        self.has_text = self.has_text or other.has_text
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    """A part's pages after normalizing and matching.
+
+    `head`: its first pages up to the first with a line break, their carry-over
+    with the page before not yet done; `tail`: its last page (None if it is in
+    `head`), waiting for the next part's first page; `inner`: the pages in
+    between, final.
+    """
+
+    head: tuple[NormPage, ...]
+    tail: NormPage | None
+    inner: Tally
+
+
+@dataclass(slots=True)
+class Part:
+    """Pages lo..hi-1 of an open PDF, worked on in one process."""
+
+    doc: Any
+    data: bytes
+    password: str | None
+    lo: int
+    hi: int
+    pages: list[Page] = field(default_factory=list)
+    lines: list[list[Line]] = field(default_factory=list)
+    normed: list[NormPage] = field(default_factory=list)
+
+    def read(self) -> PartRead:
+        pages, issues = read_range(self.doc, self.data, self.password, self.lo, self.hi)
+        self.pages, self.lines = pages, [page_to_lines(p) for p in pages]
+        return PartRead(edge_counts(self.lines), issues, sum(len(p.text) for p in pages),
+                        has_text(pages, issues))
+
+    def normalize(self, furniture: frozenset[str]) -> list[NormPage]:
+        if not self.normed:
+            if not self.pages:
+                self.read()  # a helper failed: its part is done here
+            self.normed = [clean_normpage(page, lines, furniture)
+                           for page, lines in zip(self.pages, self.lines, strict=True)]
+        return self.normed
+
+    def finish(self, furniture: frozenset[str], names: tuple[str, ...], pack: Pack
+               ) -> PartResult:
+        head, inner, tail = carry_inside(self.normalize(furniture))
+        tally = Tally()
+        tally.add_pages(inner, pack, names)
+        return PartResult(tuple(head), tail, tally)
+
+
+def carry_inside(pages: Sequence[NormPage]
+                 ) -> tuple[list[NormPage], list[NormPage], NormPage | None]:
+    """A part's own carry-over: (head, inner, tail), see PartResult.
+
+    From the first page with a line break on, every inner page break is
+    carried over here; the pages before it wait for the page before the part.
+    """
+    pages = list(pages)
+    first = next((k for k, p in enumerate(pages) if "\n" in p.norm), len(pages) - 1)
+    carry_chain(pages, first + 1)
+    if first == len(pages) - 1:
+        return pages, [], None
+    return pages[:first + 1], pages[first + 1:-1], pages[-1]
+
+
+def carry_across(parts: Sequence[tuple[Sequence[NormPage], NormPage | None]]
+                 ) -> list[list[NormPage]]:
+    """Carry-over at the part boundaries, from each part's (head, tail).
+
+    Item i holds the pages made final just before part i's inner pages; the
+    extra last item, the document's last pages.
+    """
+    out: list[list[NormPage]] = []
+    pending: list[NormPage] = []
+    for head, tail in parts:
+        chain = [*pending, *head]
+        carry_chain(chain)
+        done, pending = (chain, [tail]) if tail is not None else (chain[:-1], chain[-1:])
+        out.append(done)
+    return [*out, pending]
+
+
+def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report | None:
+    """The scan of a long PDF on `options.jobs` processes; None when it does not apply
+    (too few pages for two parts, no forking here): then scan sequentially."""
+    doc = open_pdf(data, name, options.password)
+    try:
+        count = page_count(doc, name, options.max_pages)
+        bounds = forked.part_bounds(count, options.jobs)
+        if len(bounds) < 2 or not forked.can_fork():
+            return None
+        warm_matcher(pack)  # before forking: helpers inherit the automaton and tokenizer
+        helpers = [forked.start(_serve, doc, data, options.password, lo, hi, pack)
+                   for lo, hi in bounds[1:]]
+        try:
+            return _scan_parts([Part(doc, data, options.password, lo, hi) for lo, hi in bounds],
+                               helpers, data, name, pack, count)
+        finally:
+            for helper in helpers:
+                if helper is not None:
+                    helper.close()
+    finally:
+        doc.close()
+
+
+def _scan_parts(parts: list[Part], helpers: list[forked.Helper | None], data: bytes,
+                name: str, pack: Pack, count: int) -> Report | None:
+    reads = [parts[0].read()]
+    for helper, part in zip(helpers, parts[1:], strict=True):
+        answer = helper.recv() if helper is not None else None
+        reads.append(part.read() if answer is None else answer)
+    if not any(r.has_text for r in reads):
+        return None  # the sequential path says why, in its own words
+    furniture = furniture_of(sum((r.edges for r in reads), Counter()), count)
+    names = _front_names(parts[0].normalize(furniture))
+    for helper in helpers:
+        if helper is not None:
+            helper.send((furniture, names))
+    results = [parts[0].finish(furniture, names, pack)]
+    for helper, part in zip(helpers, parts[1:], strict=True):
+        answer = helper.recv() if helper is not None else None
+        results.append(part.finish(furniture, names, pack) if answer is None else answer)
+    tally = _join(results, pack, names)
+    if not tally.has_text:
+        return None
+    issues: dict[str, list[int]] = {}
+    for r in reads:
+        for kind, numbers in r.issues.items():
+            issues.setdefault(kind, []).extend(numbers)
+    source = SourceInfo(path=name, sha256=sha256_hex(data), format="pdf", pages=count,
+                        chars=sum(r.chars for r in reads), script=script_from(tally.script))
+    return make_report(source, issue_warnings(issues, False), tally.evidence, pack,
+                       han_share_of(tally.letters))
+
+
+def _front_names(pages: Sequence[NormPage]) -> tuple[str, ...]:
+    """The report's short names, from its first pages as the sequential scan has them."""
+    front = list(pages[:FRONT_PAGES + 1])  # the next page may carry a sentence back
+    carry_chain(front)
+    return own_names("\n".join(p.norm for p in front[:FRONT_PAGES]))
+
+
+def _join(results: Sequence[PartResult], pack: Pack, names: tuple[str, ...]) -> Tally:
+    """Carry across the part boundaries; evidence and counts in page order."""
+    tally = Tally()
+    *edges, last = carry_across([(r.head, r.tail) for r in results])
+    for done, r in zip(edges, results, strict=True):
+        tally.add_pages(done, pack, names)
+        tally.add(r.inner)
+    tally.add_pages(last, pack, names)
+    return tally
+
+
+def _serve(conn: Connection, doc: Any, data: bytes, password: str | None, lo: int, hi: int,
+           pack: Pack) -> None:
+    """A helper's side: read, wait for furniture and names, finish."""
+    part = Part(doc, data, password, lo, hi)
+    conn.send(part.read())
+    furniture, names = conn.recv()
+    conn.send(part.finish(furniture, names, pack))

@@ -1,0 +1,246 @@
+"""A long PDF on several processes: the same report as one process, whatever fails."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ingest_support import load_make_bad
+from zh_text import COMPANIES, ReportSpec, report_text_pages
+
+from csrscan import forked, split
+from csrscan.cli import main
+from csrscan.ingest import IngestOptions
+from csrscan.models import Page, Report
+from csrscan.normalize import carry_chain, clean_normpage, page_to_lines
+from csrscan.pipeline import scan_bytes
+from csrscan.rules import select_pack
+
+mb = load_make_bad()
+PAGES = 14
+IMAGE_PAGES = (6, 13)  # 1-based: one in the middle part, one in the last
+# With parts of at least 4 pages, 14 pages in 3 jobs are pages 1-4, 5-9, 10-14.
+FIRST_OF_PART = (5, 10)
+
+
+def _pdf(texts: list[str], image_pages: tuple[int, ...] = ()) -> bytes:
+    from reportlab.lib.utils import ImageReader
+
+    def draw(c: Any, i: int) -> None:
+        if i + 1 in image_pages:
+            c.drawImage(ImageReader(io.BytesIO(mb.png_bytes())), 50, 400, 200, 100)
+            return
+        c.setFont(mb.cjk_font(), 10)
+        for k, line in enumerate(texts[i].split("\n")[:44]):
+            c.drawString(40, 800 - 17 * k, line)
+    return bytes(mb.pdf_bytes(draw, pages=len(texts)))
+
+
+def _boundary_texts() -> list[str]:
+    """Pages whose sentences run across the part boundaries.
+
+    Page 4 ends in the middle of a sentence that page 5 (the first page of the
+    second part) finishes; page 10 (first of the third part) is one line with
+    no break, which page 9's open sentence swallows whole; and every page
+    has a running header and a page footer.
+    """
+    company, short = COMPANIES[2]
+    texts = report_text_pages(ReportSpec(company, short, 2025, PAGES, seed=11))
+    body = {4: "报告期内本行持续完善客户个人信息保护的内部管理制度和技术防护措施并",
+            5: "对全体员工开展数据安全培训十二场，覆盖员工三千余人次。\n本行未发生数据泄露事件。",
+            9: "为便于老年客户办理业务本行在全部营业网点设置爱心窗口并配备",
+            10: "老花镜和轮椅等便民设施"}
+    for number, text in body.items():
+        lines = texts[number - 1].split("\n")
+        if number in (4, 9):  # the open sentence ends the page, above the footer
+            texts[number - 1] = "\n".join([*lines[:6], text, lines[-1]])
+        else:  # it starts the page, under the header
+            texts[number - 1] = "\n".join([lines[0], text, *lines[1:6], lines[-1]])
+    return texts
+
+
+@pytest.fixture(autouse=True)
+def _single_threaded() -> None:
+    """Helpers fork only in a single-threaded process (see forked.can_fork)."""
+    names = [t.name for t in threading.enumerate()]
+    assert names == ["MainThread"], f"an earlier test left threads running: {names}"
+
+
+@pytest.fixture(scope="module")
+def report_pdf() -> bytes:
+    company, short = COMPANIES[0]
+    return _pdf(report_text_pages(ReportSpec(company, short, 2025, PAGES, seed=7)),
+                IMAGE_PAGES)
+
+
+@pytest.fixture(scope="module")
+def boundary_pdf() -> bytes:
+    return _pdf(_boundary_texts())
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split after 4 pages, so a 14-page test PDF has three parts."""
+    monkeypatch.setattr(forked, "MIN_PAGES_PER_PART", 4)
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records, per message asked of a helper, whether it answered."""
+    seen: list[bool] = []
+    real = forked.Helper.recv
+
+    def spy(self: forked.Helper) -> Any:
+        value = real(self)
+        seen.append(value is not None)
+        return value
+    monkeypatch.setattr(forked.Helper, "recv", spy)
+    return seen
+
+
+def _scan(data: bytes, jobs: int) -> Report:
+    return scan_bytes(data, "r.pdf", select_pack(None, ()), IngestOptions(jobs=jobs))
+
+
+def test_part_bounds_cover_every_page_once() -> None:
+    assert forked.part_bounds(300, 2) == [(0, 150), (150, 300)]
+    assert forked.part_bounds(100, 2) == [(0, 100)]  # parts under 60 pages: no split
+    assert forked.part_bounds(1000, 1) == [(0, 1000)]
+    parts = forked.part_bounds(1001, 8)
+    assert len(parts) == 8 and parts[0][0] == 0 and parts[-1][1] == 1001
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(parts))
+
+
+def test_split_scan_is_the_sequential_scan(report_pdf: bytes, small_parts: None,
+                                           answers: list[bool]) -> None:
+    one = _scan(report_pdf, 1)
+    assert answers == []
+    three = _scan(report_pdf, 3)
+    assert answers == [True] * 4  # two helpers, each answered both rounds
+    assert three == one
+    assert three.warnings == ("pages 6, 13: no text layer (run with --ocr to read them)",)
+    assert sum(len(r.evidence) for t in three.topics for r in t.indicators) > 50
+
+
+def test_sentences_cut_at_part_boundaries(boundary_pdf: bytes, small_parts: None,
+                                          answers: list[bool]) -> None:
+    one = _scan(boundary_pdf, 1)
+    three = _scan(boundary_pdf, 3)
+    assert answers == [True] * 4
+    assert three == one
+    quotes = {(e.page, e.text) for t in three.topics for r in t.indicators
+              for e in r.evidence}
+    # each cut sentence is quoted whole, on the page where it starts
+    assert (4, "报告期内本行持续完善客户个人信息保护的内部管理制度和技术防护措施并"
+               "对全体员工开展数据安全培训十二场，覆盖员工三千余人次。") in quotes
+    assert (9, "为便于老年客户办理业务本行在全部营业网点设置爱心窗口并配备"
+               "老花镜和轮椅等便民设施") in quotes
+    # the running header is furniture in every part
+    header = _boundary_texts()[0].split("\n")[0]
+    assert not any(header in text for _, text in quotes)
+
+
+def _pages(texts: list[str]) -> list[Any]:
+    return [clean_normpage(Page(i + 1, t), page_to_lines(Page(i + 1, t)), frozenset())
+            for i, t in enumerate(texts)]
+
+
+# Pages of short, long, open and closed lines, some with no line break at all.
+_LINE = st.sampled_from(["本行持续完善数据安全管理制度并", "开展培训十二场。", "绿色信贷",
+                         "第三章", "覆盖客户三千余人次，", "", "  缩进的段落", "Risk control and"])
+_PAGE = st.lists(_LINE, min_size=1, max_size=5).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(_PAGE, min_size=2, max_size=12), data=st.data())
+def test_carry_over_in_parts_is_the_sequential_carry_over(texts: list[str],
+                                                          data: st.DataObject) -> None:
+    pages = _pages(texts)
+    expected = list(pages)
+    carry_chain(expected)
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(pages) - 1), max_size=3)))
+    parts = [split.carry_inside(pages[lo:hi])
+             for lo, hi in itertools.pairwise([0, *cuts, len(pages)])]
+    *edges, last = split.carry_across([(head, tail) for head, _, tail in parts])
+    joined = [p for done, (_, inner, _) in zip(edges, parts, strict=True)
+              for p in (*done, *inner)] + last
+    assert joined == expected
+
+
+@pytest.mark.parametrize("stage", ["read", "finish"])
+def test_a_failing_helper_changes_nothing(report_pdf: bytes, small_parts: None, stage: str,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          answers: list[bool]) -> None:
+    parent = os.getpid()
+    real = getattr(split.Part, stage)
+
+    def fails_in_child(self: split.Part, *args: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("helper broke")
+        return real(self, *args)
+    expected = _scan(report_pdf, 1)
+    monkeypatch.setattr(split.Part, stage, fails_in_child)
+    assert _scan(report_pdf, 3) == expected
+    assert False in answers  # the helpers really failed; the parent did their parts
+
+
+def test_a_crashing_helper_changes_nothing(report_pdf: bytes, small_parts: None,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           answers: list[bool]) -> None:
+    parent = os.getpid()
+    real = split.Part.finish
+
+    def dies_in_child(self: split.Part, *args: Any) -> Any:
+        if os.getpid() != parent and self.lo > 4:
+            os._exit(9)  # like a segfault in the PDF library: no answer at all
+        return real(self, *args)
+    expected = _scan(report_pdf, 1)
+    monkeypatch.setattr(split.Part, "finish", dies_in_child)
+    assert _scan(report_pdf, 3) == expected
+    assert answers == [True, True, True, False]  # the last part died in its second round
+
+
+def test_no_fork_while_other_threads_run(report_pdf: bytes, small_parts: None,
+                                         answers: list[bool]) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forked.can_fork()
+        assert forked.start(len, "abc") is None
+        assert _scan(report_pdf, 3) == _scan(report_pdf, 1)
+        assert answers == []  # no helper was asked anything: one process did it all
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_short_pdfs_are_not_split(report_pdf: bytes, answers: list[bool]) -> None:
+    assert forked.part_bounds(PAGES, 3) == [(0, PAGES)]
+    assert _scan(report_pdf, 3) == _scan(report_pdf, 1)
+    assert answers == []
+
+
+def test_cli_jobs_give_the_same_json(boundary_pdf: bytes, small_parts: None, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("r.pdf").write_bytes(boundary_pdf)
+    outputs = []
+    for jobs in ("1", "3"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["scan", "r.pdf", "-f", "json", "--jobs", jobs])
+        assert exit_info.value.code == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    report = json.loads(outputs[1])
+    assert report["source"]["pages"] == PAGES
+    assert any(t["level"] != "missing" for t in report["topics"])
