@@ -31,6 +31,7 @@ _STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]")
+_DIGITS = re.compile(r"\d+")
 SCRIPT_SAMPLE = 400
 
 
@@ -133,16 +134,16 @@ def _drop_han_spaces(orig: str, norm: str) -> tuple[str, str]:
     """Remove letter-spacing between Han characters in both twins alike."""
     if " " not in norm and "\t" not in norm:
         return orig, norm
-    keep = [True] * len(norm)
-    for m in _SPACE_BETWEEN_HAN.finditer(norm):
-        for k in range(m.start(), m.end()):
-            keep[k] = False
-    return ("".join(c for c, k in zip(orig, keep, strict=True) if k),
-            "".join(c for c, k in zip(norm, keep, strict=True) if k))
+    gaps = [m.span() for m in _SPACE_BETWEEN_HAN.finditer(norm)]
+    if not gaps:
+        return orig, norm
+    # the same spans cut from both twins keep them aligned
+    keep = [(a, b) for (_, a), (b, _) in zip([(0, 0), *gaps], [*gaps, (len(norm), 0)])]
+    return "".join(orig[a:b] for a, b in keep), "".join(norm[a:b] for a, b in keep)
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.strip())
+    return _DIGITS.sub("#", text.strip())
 
 
 def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:
