@@ -138,7 +138,7 @@ def _drop_han_spaces(orig: str, norm: str) -> tuple[str, str]:
     if not gaps:
         return orig, norm
     # the same spans cut from both twins keep them aligned
-    keep = [(a, b) for (_, a), (b, _) in zip([(0, 0), *gaps], [*gaps, (len(norm), 0)])]
+    keep = [(a, b) for (_, a), (b, _) in zip([(0, 0), *gaps], [*gaps, (len(norm), 0)], strict=True)]
     return "".join(orig[a:b] for a, b in keep), "".join(norm[a:b] for a, b in keep)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 
 from .errors import InputError
@@ -13,7 +14,7 @@ from .models import Document, Evidence, NormPage, Pack, Report, SourceInfo
 from .normalize import document_to_normpages, han_share, script_of
 from .rules import select_pack
 from .score import evidence_to_topics
-from .segment import normpages_to_sentences
+from .segment import page_to_sentences
 
 FRONT_PAGES = 5  # where a report introduces its own short name
 MIN_HAN_SHARE = 0.2
@@ -64,7 +65,9 @@ def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack) -> tuple[Eviden
 
 def pages_to_evidence(pages: Sequence[NormPage], pack: Pack, names: tuple[str, ...]
                       ) -> tuple[Evidence, ...]:
-    return sentences_to_evidence(normpages_to_sentences(pages), pack, names)
+    # sentences streamed, never all held: they would double the text in memory
+    return sentences_to_evidence(chain.from_iterable(map(page_to_sentences, pages)),
+                                 pack, names)
 
 
 def language_warnings(share: float | None, pack: Pack) -> list[str]:
