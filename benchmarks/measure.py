@@ -72,6 +72,47 @@ def run(cmd: Sequence[str], env: dict[str, str] | None = None) -> Run:
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
 
+def tree_pss_mib(cmd: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Peak memory of a command and all its child processes together (Linux).
+
+    GNU time's peak RSS is that of the largest single process; `--jobs` forks
+    helpers, so this sums PSS (shared pages split between the processes that
+    share them, so forked copies are not counted twice) over the process
+    tree, sampled every 5 ms. Sampling can miss a short peak: a lower bound.
+    """
+    proc = subprocess.Popen(list(cmd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, stdin=subprocess.DEVNULL, cwd=NEUTRAL_CWD)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, sum(_pss_kib(pid) for pid in _process_tree(proc.pid)))
+        time.sleep(0.005)
+    return peak / 1024
+
+
+def _process_tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    tree = [root]
+    for pid in tree:
+        tree += children.get(pid, [])
+    return tree
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as fh:
+            return next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+
 def csrscan_env(root: Path = ROOT) -> dict[str, str]:
     """The environment that runs csrscan from checkout `root` (default: this worktree)."""
     env = dict(os.environ)

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from inputs import OUT, build_all
-from measure import ROOT, Run, bare_cmd, csrscan_cmd, csrscan_env, median, run
+from measure import ROOT, Run, bare_cmd, csrscan_cmd, csrscan_env, median, run, tree_pss_mib
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "pdf" / "en"
 RATIO_MAX, RSS_MAX_MIB, HELP_MAX_S, JOBS_MIN_SPEEDUP, LINEAR_TOL = 2.0, 150.0, 0.25, 1.8, 0.30
@@ -32,7 +32,8 @@ class Figure:
     name: str
     wall: float
     cpu: float
-    rss_mib: float
+    rss_mib: float   # the largest single process (GNU time)
+    pss_mib: float   # all processes together (helpers of --jobs included), sampled
     pages: int
     chars: int
     bare_wall: float | None
@@ -54,13 +55,15 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def scan_figure(path: Path, runs: int, env: dict[str, str], label: str) -> Figure:
+def scan_figure(path: Path, runs: int, env: dict[str, str], label: str,
+                jobs: Sequence[str] = ()) -> Figure:
     """Median wall and peak RSS of `csrscan scan --format json`, and of bare pdfium."""
     scans: list[Run] = []
     bares: list[Run] = []
     is_pdf = path.read_bytes()[:5] == b"%PDF-"
+    cmd = csrscan_cmd("scan", str(path), "--format", "json", *jobs)
     for _ in range(runs):
-        scans.append(run(csrscan_cmd("scan", str(path), "--format", "json"), env))
+        scans.append(run(cmd, env))
         if is_pdf:
             bares.append(run(bare_cmd(path), env))
     pages = chars = 0
@@ -71,7 +74,7 @@ def scan_figure(path: Path, runs: int, env: dict[str, str], label: str) -> Figur
         print(f"  ! csrscan exit {scans[0].code} on {path.name}: "
               f"{scans[0].stderr.strip()[:200]}", file=sys.stderr)
     return Figure(label, median([r.wall for r in scans]), median([r.cpu for r in scans]),
-                  max(r.rss_mib for r in scans), pages, chars,
+                  max(r.rss_mib for r in scans), tree_pss_mib(cmd, env), pages, chars,
                   median([r.wall for r in bares]) if bares else None,
                   median([r.cpu for r in bares]) if bares else None,
                   max(r.rss_mib for r in bares) if bares else None, runs, scans[0].code)
@@ -81,7 +84,7 @@ def print_figure(f: Figure, ratio_target: bool) -> None:
     pps = f.pages / f.wall if f.wall else 0.0
     line = (f"{f.name:<34} {f.wall:6.2f} s (cpu {f.cpu:5.2f})  {pps:6.1f} pages/s  "
             f"{f.chars / f.wall / 1e3:6.1f} kchars/s  RSS {f.rss_mib:5.1f} MiB "
-            f"{verdict(f.rss_mib <= RSS_MAX_MIB)}")
+            f"(all processes {f.pss_mib:5.1f}) {verdict(max(f.rss_mib, f.pss_mib) <= RSS_MAX_MIB)}")
     if f.ratio is not None and f.cpu_ratio is not None:
         line += (f" | bare pdfium {f.bare_wall:5.2f} s (cpu {f.bare_cpu:5.2f}) "
                  f"{f.bare_rss_mib:4.1f} MiB | ratio {f.ratio:4.2f}× (cpu {f.cpu_ratio:4.2f}×)")
@@ -113,7 +116,11 @@ def linearity(figs: dict[int, Figure], fixed: Figure) -> dict[str, float]:
     small, large = figs[min(figs)], figs[max(figs)]
     out = {}
     for name, attr in (("wall", "wall"), ("cpu", "cpu")):
-        t_small, t_large, t_fixed = (getattr(f, attr) for f in (small, large, fixed))
+        t_fixed = getattr(fixed, attr)
+        per_page = ", ".join(f"{pages} pages {(getattr(f, attr) - t_fixed) / f.pages * 1e3:.2f}"
+                             for pages, f in sorted(figs.items()))
+        print(f"{name} per page net of the 1-page scan, ms: {per_page}", flush=True)
+        t_small, t_large = getattr(small, attr), getattr(large, attr)
         raw = (t_large / large.pages) / (t_small / small.pages)
         net = ((t_large - t_fixed) / large.pages) / ((t_small - t_fixed) / small.pages)
         out[f"{name}_raw"], out[f"{name}_net"] = raw, net
@@ -232,9 +239,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path, pages in zip(longs, (1, 100, 300, 1000), strict=True):
         figs[pages] = scan_figure(path, runs, env, f"{path.name}")
         print_figure(figs[pages], ratio_target=pages >= 300)
-    results["long"] = {str(k): asdict(v) | {"ratio": v.ratio, "cpu_ratio": v.cpu_ratio}
-                       for k, v in figs.items()}
-    results["linear"] = linearity(figs, figs.pop(1))
+    # From 120 pages a PDF is split over the cores (`--jobs`, default: all), which
+    # changes the slope on purpose; growth is judged on one process.
+    print("\n# the same with `--jobs 1` (one process; 100 pages and fewer are never split)",
+          flush=True)
+    single: dict[int, Figure] = {1: figs[1], 100: figs[100]}
+    for path, pages in zip(longs, (1, 100, 300, 1000), strict=True):
+        if pages >= 300:
+            single[pages] = scan_figure(path, runs, env, f"{path.name} -j1", ("--jobs", "1"))
+            print_figure(single[pages], ratio_target=False)
+    results["long"], results["long_jobs1"] = (
+        {str(k): asdict(v) | {"ratio": v.ratio, "cpu_ratio": v.cpu_ratio} for k, v in d.items()}
+        for d in (figs, single))
+    results["linear"] = linearity(single, single.pop(1))
     if not args.no_corpus:
         files = corpus_files([d.resolve() for d in args.corpus or [DEFAULT_CORPUS]])
         if files:
