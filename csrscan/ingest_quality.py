@@ -151,7 +151,7 @@ def undouble_line(line: str) -> str:
     s = line.strip()
     if len(s) < 6 or len(s) % 2:
         return line
-    if any(s[i] != s[i + 1] for i in range(0, len(s), 2)):
+    if s[::2] != s[1::2]:  # some pair s[2k], s[2k+1] differs
         return line
     if not _HAN.search(s):
         return line
