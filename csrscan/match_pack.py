@@ -1,0 +1,179 @@
+"""Rule pack → what the matcher runs: an automaton over every term, the term
+and trigger index, and rule regexes compiled on first use."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Any
+
+from . import grade as grading
+from .anchors import regex_anchors
+from .models import Indicator, Pack, Pattern
+from .normalize import normalize_term
+from .segment import tokenizer
+
+Variants = tuple[tuple[str, tuple[str, ...]], ...]
+ANCHOR, WORD, ASCII_WORD = 0, 1, 2  # what an automaton term is (CompiledPack.kinds)
+
+
+class LazyRegex:
+    """A rule regex compiled on its first search: most never run, since a regex
+    runs only where the automaton saw one of its anchors (anchors.py)."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled.search(text)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    kind: str
+    terms: tuple[str, ...]
+    within: int | None
+    regex: LazyRegex | None
+    term_set: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "term_set", frozenset(self.terms))
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledIndicator:
+    indicator: Indicator
+    patterns: tuple[CompiledPattern, ...]
+    exclude: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPack:
+    pack: Pack
+    terms: tuple[str, ...]  # what the automaton finds: pattern words and regex anchors
+    words: tuple[str, ...]  # pattern and exclusion words: the tokenizer's extra vocabulary
+    automaton: Any
+    by_term: dict[str, tuple[int, ...]]
+    triggers: dict[str, tuple[int, ...]]
+    regexes: tuple[tuple[int, LazyRegex], ...]
+    anchored: tuple[tuple[int, ...], ...]  # per automaton term: indices into regexes
+    unanchored: tuple[int, ...]
+    indicators: tuple[CompiledIndicator, ...]
+    subjects: tuple[str, ...]
+    kinds: tuple[int, ...]  # per automaton term: ANCHOR, WORD or ASCII_WORD
+    _engine: list[Any] = field(default_factory=list)  # the tokenizer, once built
+
+    def engine(self) -> Any:
+        """The pack's tokenizer, built on first use; held here because the
+        tokenizer cache's key (3,000 words) costs 7 µs to hash per sentence."""
+        if not self._engine:
+            self._engine.append(tokenizer(self.words))
+        return self._engine[0]
+
+
+@lru_cache(maxsize=8)
+def compile_pack(pack: Pack) -> CompiledPack:
+    """Build the pack's automaton and term index once."""
+    import ahocorasick_rs  # lazy: matching is the only user
+
+    norm = cache(normalize_term)  # terms recur across patterns and exclusions
+    variants = tuple((norm(k), tuple(norm(x) for x in v)) for k, v in pack.variants)
+    regex_of = cache(LazyRegex)  # one object per pattern string: regex hits are keyed on it
+    compiled = tuple(_compile_indicator(i, variants, norm, regex_of)
+                     for i in (*pack.indicators, *mention_indicators(pack)))
+    subjects = tuple(norm(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
+    by_term, triggers = _term_index(compiled)
+    words = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
+    regexes = tuple((k, p.regex) for k, c in enumerate(compiled)
+                    for p in c.patterns if p.regex is not None)
+    anchored: dict[str, list[int]] = defaultdict(list)
+    unanchored: list[int] = []
+    for j, (_, rx) in enumerate(regexes):
+        anchors = regex_anchors(rx.pattern)
+        for anchor in sorted(anchors or ()):
+            anchored[anchor].append(j)
+        if anchors is None:
+            unanchored.append(j)
+    # the automaton also finds regex anchors; only pattern words go to the tokenizer
+    terms = tuple(sorted(set(words) | set(anchored)))
+    automaton = ahocorasick_rs.AhoCorasick(
+        terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
+    return CompiledPack(
+        pack=pack, terms=terms, words=words, automaton=automaton, by_term=by_term,
+        triggers=triggers, regexes=regexes,
+        anchored=tuple(tuple(anchored.get(t, ())) for t in terms),
+        unanchored=tuple(unanchored), indicators=compiled, subjects=subjects,
+        kinds=tuple(_kind(t, by_term) for t in terms))
+
+
+def _term_index(compiled: tuple[CompiledIndicator, ...]
+                ) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """Term → indicators using it, and term → indicators it can trigger."""
+    by_term: dict[str, set[int]] = defaultdict(set)
+    triggers: dict[str, set[int]] = defaultdict(set)
+    for k, ind in enumerate(compiled):
+        for pat in ind.patterns:
+            for term in pat.terms:
+                by_term[term].add(k)
+            # an all-pattern needs every term: its longest (rarest) one is trigger enough
+            for term in pat.terms if pat.kind == "any" else sorted(pat.terms, key=len)[-1:]:
+                triggers[term].add(k)
+    return ({t: tuple(sorted(ks)) for t, ks in by_term.items()},
+            {t: tuple(sorted(ks)) for t, ks in triggers.items()})
+
+
+def _kind(term: str, by_term: dict[str, tuple[int, ...]]) -> int:
+    if term not in by_term:
+        return ANCHOR
+    return ASCII_WORD if _ascii_alnum(term[:1]) or _ascii_alnum(term[-1:]) else WORD
+
+
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def warm_matcher(pack: Pack) -> None:
+    """Build the pack's automaton and tokenizer now (both are cached)."""
+    compile_pack(pack).engine()
+
+
+def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
+    """A topic's mention words act as one pseudo-indicator whose id is the topic id."""
+    return tuple(Indicator(id=t.id, topic=t.id, name=t.name, name_en=t.name_en, description="",
+                           refs=(), patterns=(Pattern(kind="any", terms=t.mentions),))
+                 for t in pack.topics if t.mentions)
+
+
+def _compile_indicator(ind: Indicator, variants: Variants,
+                       norm: Callable[[str], str] = normalize_term,
+                       regex_of: Callable[[str], LazyRegex] = LazyRegex) -> CompiledIndicator:
+    pats: list[CompiledPattern] = []
+    for p in ind.patterns:
+        terms = tuple(norm(t) for t in p.terms)
+        regex = regex_of(p.regex) if p.regex else None
+        if p.kind == "any":
+            terms = tuple(dict.fromkeys(v for t in terms for v in with_variants(t, variants)))
+            pats.append(CompiledPattern(p.kind, terms, p.within, regex))
+        else:  # each combination of regional wordings is its own all-pattern
+            for combo in itertools.product(*(with_variants(t, variants) for t in terms)):
+                pats.append(CompiledPattern(p.kind, combo, p.within, regex))
+    exclude = frozenset(v for t in ind.exclude for v in with_variants(norm(t), variants))
+    return CompiledIndicator(ind, tuple(pats), exclude)
+
+
+def with_variants(term: str, variants: Variants) -> list[str]:
+    """The term plus its regional wordings (信息 → 资讯 …)."""
+    out = [term]
+    for key, alts in variants:
+        if key in term or len(out) > 1:  # most terms have no regional wording
+            out += [t.replace(key, alt) for t in list(out) if key in t for alt in alts]
+    return out
