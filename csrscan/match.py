@@ -77,7 +77,7 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
     if not with_regex and not any(terms[i] in triggers for i, _, _ in raw):
         return []
     spans = _whole_word_hits(text, raw, cp)
-    candidates = {k for t in spans for k in triggers.get(t, ())}.union(with_regex)
+    candidates = _candidates(spans, cp).union(with_regex)
     present_all: set[str] | None = None
     results: list[Evidence] = []
     figure = strength = None
@@ -101,6 +101,15 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
                                 line=sentence.line, text=sentence.text, terms=found,
                                 strength=strength, origin=sentence.origin))
     return results
+
+
+def _candidates(spans: dict[str, list[int]], cp: CompiledPack) -> set[int]:
+    """Indicators with an any-pattern word found, or with every word of an all-pattern."""
+    found = spans.keys()
+    candidates = {k for t in spans for k in cp.any_triggers.get(t, ())}
+    candidates.update(k for t in spans for k, needs in cp.all_triggers.get(t, ())
+                      if found >= needs)
+    return candidates
 
 
 def _regex_hits(text: str, raw: list[tuple[int, int, int]], cp: CompiledPack

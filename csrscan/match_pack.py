@@ -63,7 +63,10 @@ class CompiledPack:
     words: tuple[str, ...]  # pattern and exclusion words: the tokenizer's extra vocabulary
     automaton: Any
     by_term: dict[str, tuple[int, ...]]
-    triggers: dict[str, tuple[int, ...]]
+    triggers: dict[str, tuple[int, ...]]  # term → indicators it may make candidates
+    any_triggers: dict[str, tuple[int, ...]]  # … as a word of an any-pattern
+    all_triggers: dict[str, tuple[tuple[int, frozenset[str]], ...]]  # … of an all-pattern,
+    # with that pattern's terms: it is satisfiable only when all of them are found
     regexes: tuple[tuple[int, LazyRegex], ...]
     anchored: tuple[tuple[int, ...], ...]  # per automaton term: indices into regexes
     unanchored: tuple[int, ...]
@@ -91,7 +94,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
     compiled = tuple(_compile_indicator(i, variants, norm, regex_of)
                      for i in (*pack.indicators, *mention_indicators(pack)))
     subjects = tuple(norm(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
-    by_term, triggers = _term_index(compiled)
+    by_term, any_triggers, all_triggers = _term_index(compiled)
     words = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
     regexes = tuple((k, p.regex) for k, c in enumerate(compiled)
                     for p in c.patterns if p.regex is not None)
@@ -109,26 +112,34 @@ def compile_pack(pack: Pack) -> CompiledPack:
         terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
     return CompiledPack(
         pack=pack, terms=terms, words=words, automaton=automaton, by_term=by_term,
-        triggers=triggers, regexes=regexes,
+        triggers={t: tuple(sorted({*any_triggers.get(t, ()),
+                                   *(k for k, _ in all_triggers.get(t, ()))}))
+                  for t in {*any_triggers, *all_triggers}},
+        any_triggers=any_triggers, all_triggers=all_triggers, regexes=regexes,
         anchored=tuple(tuple(anchored.get(t, ())) for t in terms),
         unanchored=tuple(unanchored), indicators=compiled, subjects=subjects,
         kinds=tuple(_kind(t, by_term) for t in terms))
 
 
 def _term_index(compiled: tuple[CompiledIndicator, ...]
-                ) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
-    """Term → indicators using it, and term → indicators it can trigger."""
+                ) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]],
+                           dict[str, tuple[tuple[int, frozenset[str]], ...]]]:
+    """Term → indicators using it; the any- and all-pattern trigger indexes."""
     by_term: dict[str, set[int]] = defaultdict(set)
-    triggers: dict[str, set[int]] = defaultdict(set)
+    any_triggers: dict[str, set[int]] = defaultdict(set)
+    all_triggers: dict[str, dict[tuple[int, frozenset[str]], None]] = defaultdict(dict)
     for k, ind in enumerate(compiled):
         for pat in ind.patterns:
             for term in pat.terms:
                 by_term[term].add(k)
-            # an all-pattern needs every term: its longest (rarest) one is trigger enough
-            for term in pat.terms if pat.kind == "any" else sorted(pat.terms, key=len)[-1:]:
-                triggers[term].add(k)
+            if pat.kind == "any":
+                for term in pat.terms:
+                    any_triggers[term].add(k)
+            elif pat.terms:  # an all-pattern needs every term: its longest (rarest) one
+                all_triggers[sorted(pat.terms, key=len)[-1]][k, pat.term_set] = None
     return ({t: tuple(sorted(ks)) for t, ks in by_term.items()},
-            {t: tuple(sorted(ks)) for t, ks in triggers.items()})
+            {t: tuple(sorted(ks)) for t, ks in any_triggers.items()},
+            {t: tuple(needs) for t, needs in all_triggers.items()})
 
 
 def _kind(term: str, by_term: dict[str, tuple[int, ...]]) -> int:
