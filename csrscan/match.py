@@ -6,6 +6,7 @@ import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from . import grade as grading
@@ -62,6 +63,7 @@ def drop_topic_lists(found: list[Evidence], sentence: Sentence, cp: CompiledPack
 
 
 RegexHits = dict[LazyRegex, re.Match[str]]
+_first = itemgetter(0)
 
 
 def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
@@ -71,22 +73,19 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
     if not raw and not cp.unanchored:
         return []
-    regex_hits, with_regex = _regex_hits(text, raw, cp)
-    triggers, terms = cp.triggers, cp.terms
+    ids = set(map(_first, raw))  # the terms found
+    regex_hits, with_regex = _regex_hits(text, ids, cp)
     # no trigger word and no regex hit: no candidate, whatever the tokens say
-    if not with_regex and not any(terms[i] in triggers for i, _, _ in raw):
+    if not with_regex and cp.trigger_ids.isdisjoint(ids):
         return []
     spans = _whole_word_hits(text, raw, cp)
     candidates = _candidates(spans, cp).union(with_regex)
-    present_all: set[str] | None = None
     results: list[Evidence] = []
     figure = strength = None
     for k in sorted(candidates):
+        if not cp.exclude_ids[k].isdisjoint(ids):
+            continue
         ind = cp.indicators[k]
-        if ind.exclude:
-            present_all = present_all or {terms[i] for i, _, _ in raw}
-            if not ind.exclude.isdisjoint(present_all):
-                continue
         found = _satisfied_terms(ind, spans, regex_hits)
         if found is None:
             continue
@@ -112,14 +111,12 @@ def _candidates(spans: dict[str, list[int]], cp: CompiledPack) -> set[int]:
     return candidates
 
 
-def _regex_hits(text: str, raw: list[tuple[int, int, int]], cp: CompiledPack
-                ) -> tuple[RegexHits, set[int]]:
+def _regex_hits(text: str, ids: set[int], cp: CompiledPack) -> tuple[RegexHits, set[int]]:
     """Rule regexes that match, run only where the automaton saw one of their anchors."""
-    anchored = cp.anchored
-    maybe = {j for i, _, _ in raw for j in anchored[i]}.union(cp.unanchored)
+    maybe = {j for i in cp.anchor_ids.intersection(ids) for j in cp.anchored[i]}
     regex_hits: RegexHits = {}
     with_regex: set[int] = set()
-    for j in maybe:
+    for j in maybe.union(cp.unanchored):
         k, rx = cp.regexes[j]
         if (m := regex_hits.get(rx) or rx.search(text)) is not None:
             regex_hits[rx] = m

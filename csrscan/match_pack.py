@@ -63,16 +63,19 @@ class CompiledPack:
     words: tuple[str, ...]  # pattern and exclusion words: the tokenizer's extra vocabulary
     automaton: Any
     by_term: dict[str, tuple[int, ...]]
-    triggers: dict[str, tuple[int, ...]]  # term → indicators it may make candidates
-    any_triggers: dict[str, tuple[int, ...]]  # … as a word of an any-pattern
-    all_triggers: dict[str, tuple[tuple[int, frozenset[str]], ...]]  # … of an all-pattern,
-    # with that pattern's terms: it is satisfiable only when all of them are found
+    any_triggers: dict[str, tuple[int, ...]]  # term → indicators with it in an any-pattern
+    all_triggers: dict[str, tuple[tuple[int, frozenset[str]], ...]]  # … as the trigger of
+    # an all-pattern, with the pattern's terms: satisfiable only when all are found
     regexes: tuple[tuple[int, LazyRegex], ...]
-    anchored: tuple[tuple[int, ...], ...]  # per automaton term: indices into regexes
+    anchored: dict[int, tuple[int, ...]]  # automaton term index → indices into regexes
     unanchored: tuple[int, ...]
     indicators: tuple[CompiledIndicator, ...]
     subjects: tuple[str, ...]
     kinds: tuple[int, ...]  # per automaton term: ANCHOR, WORD or ASCII_WORD
+    # the same as sets of automaton term indices, to test against a sentence's hits at once
+    trigger_ids: frozenset[int]  # the any- and all-pattern triggers
+    anchor_ids: frozenset[int]  # the regex anchors
+    exclude_ids: tuple[frozenset[int], ...]  # per indicator: its exclusion words
     _engine: list[Any] = field(default_factory=list)  # the tokenizer, once built
 
     def engine(self) -> Any:
@@ -88,16 +91,40 @@ def compile_pack(pack: Pack) -> CompiledPack:
     """Build the pack's automaton and term index once."""
     import ahocorasick_rs  # lazy: matching is the only user
 
-    norm = cache(normalize_term)  # terms recur across patterns and exclusions
-    variants = tuple((norm(k), tuple(norm(x) for x in v)) for k, v in pack.variants)
+    variants = tuple((normalize_term(k), tuple(normalize_term(x) for x in v))
+                     for k, v in pack.variants)
+
+    @cache  # a term recurs across patterns and exclusions (2,800 uses, 2,400 terms)
+    def expand(term: str) -> tuple[str, ...]:
+        return tuple(with_variants(normalize_term(term), variants))
+
     regex_of = cache(LazyRegex)  # one object per pattern string: regex hits are keyed on it
-    compiled = tuple(_compile_indicator(i, variants, norm, regex_of)
+    compiled = tuple(_compile_indicator(i, expand, regex_of)
                      for i in (*pack.indicators, *mention_indicators(pack)))
-    subjects = tuple(norm(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
+    subjects = tuple(normalize_term(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
     by_term, any_triggers, all_triggers = _term_index(compiled)
     words = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
     regexes = tuple((k, p.regex) for k, c in enumerate(compiled)
                     for p in c.patterns if p.regex is not None)
+    anchored, unanchored = _anchor_index(regexes)
+    # the automaton also finds regex anchors; only pattern words go to the tokenizer
+    terms = tuple(sorted(set(words) | set(anchored)))
+    automaton = ahocorasick_rs.AhoCorasick(
+        terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
+    index = {t: i for i, t in enumerate(terms)}
+    return CompiledPack(
+        pack=pack, terms=terms, words=words, automaton=automaton, by_term=by_term,
+        any_triggers=any_triggers, all_triggers=all_triggers, regexes=regexes,
+        anchored={index[a]: js for a, js in anchored.items()}, unanchored=unanchored,
+        anchor_ids=frozenset(index[a] for a in anchored),
+        indicators=compiled, subjects=subjects, kinds=tuple(_kind(t, by_term) for t in terms),
+        trigger_ids=frozenset(index[t] for t in (*any_triggers, *all_triggers)),
+        exclude_ids=tuple(frozenset(index[t] for t in c.exclude) for c in compiled))
+
+
+def _anchor_index(regexes: tuple[tuple[int, LazyRegex], ...]
+                  ) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Anchor → indices of the regexes it anchors, and the regexes without anchors."""
     anchored: dict[str, list[int]] = defaultdict(list)
     unanchored: list[int] = []
     for j, (_, rx) in enumerate(regexes):
@@ -106,19 +133,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
             anchored[anchor].append(j)
         if anchors is None:
             unanchored.append(j)
-    # the automaton also finds regex anchors; only pattern words go to the tokenizer
-    terms = tuple(sorted(set(words) | set(anchored)))
-    automaton = ahocorasick_rs.AhoCorasick(
-        terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
-    return CompiledPack(
-        pack=pack, terms=terms, words=words, automaton=automaton, by_term=by_term,
-        triggers={t: tuple(sorted({*any_triggers.get(t, ()),
-                                   *(k for k, _ in all_triggers.get(t, ()))}))
-                  for t in {*any_triggers, *all_triggers}},
-        any_triggers=any_triggers, all_triggers=all_triggers, regexes=regexes,
-        anchored=tuple(tuple(anchored.get(t, ())) for t in terms),
-        unanchored=tuple(unanchored), indicators=compiled, subjects=subjects,
-        kinds=tuple(_kind(t, by_term) for t in terms))
+    return {a: tuple(js) for a, js in anchored.items()}, tuple(unanchored)
 
 
 def _term_index(compiled: tuple[CompiledIndicator, ...]
@@ -164,20 +179,19 @@ def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
                  for t in pack.topics if t.mentions)
 
 
-def _compile_indicator(ind: Indicator, variants: Variants,
-                       norm: Callable[[str], str] = normalize_term,
-                       regex_of: Callable[[str], LazyRegex] = LazyRegex) -> CompiledIndicator:
+def _compile_indicator(ind: Indicator, expand: Callable[[str], tuple[str, ...]],
+                       regex_of: Callable[[str], LazyRegex]) -> CompiledIndicator:
+    """`expand`: a rule term → its normalized form and regional wordings."""
     pats: list[CompiledPattern] = []
     for p in ind.patterns:
-        terms = tuple(norm(t) for t in p.terms)
         regex = regex_of(p.regex) if p.regex else None
         if p.kind == "any":
-            terms = tuple(dict.fromkeys(v for t in terms for v in with_variants(t, variants)))
+            terms = tuple(dict.fromkeys(v for t in p.terms for v in expand(t)))
             pats.append(CompiledPattern(p.kind, terms, p.within, regex))
         else:  # each combination of regional wordings is its own all-pattern
-            for combo in itertools.product(*(with_variants(t, variants) for t in terms)):
+            for combo in itertools.product(*map(expand, p.terms)):
                 pats.append(CompiledPattern(p.kind, combo, p.within, regex))
-    exclude = frozenset(v for t in ind.exclude for v in with_variants(norm(t), variants))
+    exclude = frozenset(v for t in ind.exclude for v in expand(t))
     return CompiledIndicator(ind, tuple(pats), exclude)
 
 
