@@ -22,7 +22,7 @@ from .match_pack import (
     warm_matcher,
     with_variants,
 )
-from .models import Evidence, Pack, Sentence
+from .models import Evidence, Pack, Sentence, Strength
 from .normalize import normalize_term
 from .segment import token_starts
 
@@ -32,6 +32,9 @@ __all__ = ["CompiledPack", "compile_pack", "mention_indicators", "sentences_to_e
 COUNTED_CONTEXTS = ("body", "table")
 LIST_MIN_TOPICS = 4  # a sentence naming this many topics …
 LIST_CHARS_PER_TOPIC = 12  # … in fewer characters each is a list
+Finding = tuple[str, tuple[str, ...], Strength]  # indicator id, matched terms, strength
+RegexHits = dict[LazyRegex, re.Match[str]]
+_first = itemgetter(0)
 
 
 def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
@@ -43,44 +46,56 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     """
     cp = compile_pack(pack)
     subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
+    # what a sentence yields depends on its normalized text alone: a sentence
+    # repeated (boilerplate, a template) is matched once
+    seen: dict[str, tuple[Finding, ...]] = {}
     found: list[Evidence] = []
     for sentence in sentences:
         if sentence.context in COUNTED_CONTEXTS:
-            found.extend(drop_topic_lists(sentence_to_evidence(sentence, cp, subjects),
-                                          sentence, cp))
+            if (findings := seen.get(sentence.norm)) is None:
+                findings = seen[sentence.norm] = drop_topic_lists(
+                    sentence_findings(sentence.norm, cp, subjects), sentence.norm)
+            found.extend(_evidence(sentence, f) for f in findings)
     return tuple(found)
 
 
-def drop_topic_lists(found: list[Evidence], sentence: Sentence, cp: CompiledPack
-                     ) -> list[Evidence]:
+def drop_topic_lists(findings: tuple[Finding, ...], norm: str) -> tuple[Finding, ...]:
     """A materiality list or topic enumeration names topics; it discloses nothing."""
-    if len(found) < LIST_MIN_TOPICS:  # too few to name that many topics
-        return found
-    topics = {e.indicator.split(".", 1)[0] for e in found}
-    if len(topics) >= LIST_MIN_TOPICS and len(sentence.norm) < LIST_CHARS_PER_TOPIC * len(topics):
-        return []
-    return found
+    if len(findings) < LIST_MIN_TOPICS:  # too few to name that many topics
+        return findings
+    topics = {f[0].split(".", 1)[0] for f in findings}
+    if len(topics) >= LIST_MIN_TOPICS and len(norm) < LIST_CHARS_PER_TOPIC * len(topics):
+        return ()
+    return findings
 
 
-RegexHits = dict[LazyRegex, re.Match[str]]
-_first = itemgetter(0)
+def _evidence(sentence: Sentence, finding: Finding) -> Evidence:
+    indicator, terms, strength = finding
+    return Evidence(indicator, sentence.page, sentence.line, sentence.text, terms, strength,
+                    sentence.origin)
 
 
 def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
                          subjects: Sequence[str] = ()) -> list[Evidence]:
     """Evidence from one sentence, for every indicator it satisfies."""
-    text = sentence.norm
+    return [_evidence(sentence, f) for f in sentence_findings(sentence.norm, cp, subjects)]
+
+
+def sentence_findings(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
+                      ) -> tuple[Finding, ...]:
+    """(indicator id, matched terms, strength) for every indicator the
+    normalized sentence `text` satisfies."""
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
     if not raw and not cp.unanchored:
-        return []
+        return ()
     ids = set(map(_first, raw))  # the terms found
     regex_hits, with_regex = _regex_hits(text, ids, cp)
     # no trigger word and no regex hit: no candidate, whatever the tokens say
     if not with_regex and cp.trigger_ids.isdisjoint(ids):
-        return []
+        return ()
     spans = _whole_word_hits(text, raw, cp)
     candidates = _candidates(spans, cp).union(with_regex)
-    results: list[Evidence] = []
+    results: list[Finding] = []
     figure = strength = None
     for k in sorted(candidates):
         if not cp.exclude_ids[k].isdisjoint(ids):
@@ -91,15 +106,13 @@ def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
             continue
         if figure is None:  # first satisfied indicator: judge the sentence once
             if grading.is_gap(text):
-                return []  # "not yet in place" is no evidence for any indicator
+                return ()  # "not yet in place" is no evidence for any indicator
             figure = grading.has_figure(text)
         if ind.indicator.quantitative and not figure:
             continue
         strength = strength or grading.grade(text, subjects or cp.subjects, figure)
-        results.append(Evidence(indicator=ind.indicator.id, page=sentence.page,
-                                line=sentence.line, text=sentence.text, terms=found,
-                                strength=strength, origin=sentence.origin))
-    return results
+        results.append((ind.indicator.id, found, strength))
+    return tuple(results)
 
 
 def _candidates(spans: dict[str, list[int]], cp: CompiledPack) -> set[int]:
