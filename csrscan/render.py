@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from json.encoder import encode_basestring as _quote  # what dumps uses, in C
 from typing import Any
 
@@ -65,11 +66,18 @@ def render_json(report: Report) -> str:
 
     Written part by part: the small heads through json.dumps, the tens of
     thousands of evidence items straight to text, which skips a dict per item
-    (2.5× faster, a third of the memory); test_render checks the two agree.
+    (2× faster, 30 % less memory); test_render_json checks the two agree.
     """
-    topics = ", ".join(map(_topic_json, report.topics))
-    return (f'{_dumps(_report_head(report))[:-1]}, "topics": [{topics}], '
-            f'{_dumps(_report_tail(report))[1:]}\n')
+    return "".join(json_chunks(report))
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """render_json's text in pieces of about a topic each: a writer that sends
+    them on one by one never holds the whole report text."""
+    yield f'{_dumps(_report_head(report))[:-1]}, "topics": ['
+    for i, topic in enumerate(report.topics):
+        yield f", {_topic_json(topic)}" if i else _topic_json(topic)
+    yield f'], {_dumps(_report_tail(report))[1:]}\n'
 
 
 def _dumps(data: dict[str, Any]) -> str:

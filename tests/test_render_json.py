@@ -62,3 +62,11 @@ def test_no_topics() -> None:
 def test_samples_render_as_json_dumps_does(name: str) -> None:
     report = scan(SAMPLES / name)
     assert render_json(report) == reference(report)
+
+
+def test_chunks_join_to_the_whole() -> None:
+    from csrscan.render import json_chunks
+
+    report = odd_report()
+    assert "".join(json_chunks(report)) == render_json(report)
+    assert len(list(json_chunks(report))) == 2 + len(report.topics)
