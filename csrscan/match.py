@@ -16,6 +16,7 @@ from .match_pack import (
     CompiledIndicator,
     CompiledPack,
     CompiledPattern,
+    IdGuard,
     LazyRegex,
     compile_pack,
     mention_indicators,
@@ -55,7 +56,8 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
             if (findings := seen.get(sentence.norm)) is None:
                 findings = seen[sentence.norm] = drop_topic_lists(
                     sentence_findings(sentence.norm, cp, subjects), sentence.norm)
-            found.extend(_evidence(sentence, f) for f in findings)
+            if findings:
+                found += _evidence(sentence, findings)
     return tuple(found)
 
 
@@ -69,16 +71,16 @@ def drop_topic_lists(findings: tuple[Finding, ...], norm: str) -> tuple[Finding,
     return findings
 
 
-def _evidence(sentence: Sentence, finding: Finding) -> Evidence:
-    indicator, terms, strength = finding
-    return Evidence(indicator, sentence.page, sentence.line, sentence.text, terms, strength,
-                    sentence.origin)
+def _evidence(sentence: Sentence, findings: tuple[Finding, ...]) -> list[Evidence]:
+    page, line, text, origin = sentence.page, sentence.line, sentence.text, sentence.origin
+    return [Evidence(indicator, page, line, text, terms, strength, origin)
+            for indicator, terms, strength in findings]
 
 
 def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
                          subjects: Sequence[str] = ()) -> list[Evidence]:
     """Evidence from one sentence, for every indicator it satisfies."""
-    return [_evidence(sentence, f) for f in sentence_findings(sentence.norm, cp, subjects)]
+    return _evidence(sentence, sentence_findings(sentence.norm, cp, subjects))
 
 
 def sentence_findings(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
@@ -125,16 +127,33 @@ def _candidates(spans: dict[str, list[int]], cp: CompiledPack) -> set[int]:
 
 
 def _regex_hits(text: str, ids: set[int], cp: CompiledPack) -> tuple[RegexHits, set[int]]:
-    """Rule regexes that match, run only where the automaton saw one of their anchors."""
+    """Rule regexes that match, run only where the automaton saw one of their
+    anchors and the strings their guard needs."""
     maybe = {j for i in cp.anchor_ids.intersection(ids) for j in cp.anchored[i]}
     regex_hits: RegexHits = {}
     with_regex: set[int] = set()
     for j in maybe.union(cp.unanchored):
         k, rx = cp.regexes[j]
-        if (m := regex_hits.get(rx) or rx.search(text)) is not None:
-            regex_hits[rx] = m
-            with_regex.add(k)
+        if (m := regex_hits.get(rx)) is None:
+            guard = cp.guards[j]
+            if guard is not None and not _may_match(guard, ids):
+                continue
+            if (m := rx.search(text)) is None:
+                continue
+        regex_hits[rx] = m
+        with_regex.add(k)
     return regex_hits, with_regex
+
+
+def _may_match(guard: IdGuard, ids: set[int]) -> bool:
+    """Some alternative of the guard has a string of each of its sets among `ids`."""
+    for alternative in guard:
+        for need in alternative:
+            if need.isdisjoint(ids):
+                break
+        else:
+            return True
+    return False
 
 
 def _whole_word_hits(text: str, raw: list[tuple[int, int, int]], cp: CompiledPack

@@ -12,12 +12,13 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import grade as grading
-from .anchors import regex_anchors
+from .anchors import regex_anchors, regex_guards
 from .models import Indicator, Pack, Pattern
 from .normalize import normalize_term
 from .segment import tokenizer
 
 Variants = tuple[tuple[str, tuple[str, ...]], ...]
+IdGuard = tuple[tuple[frozenset[int], ...], ...]
 ANCHOR, WORD, ASCII_WORD = 0, 1, 2  # what an automaton term is (CompiledPack.kinds)
 
 
@@ -75,6 +76,7 @@ class CompiledPack:
     # the same as sets of automaton term indices, to test against a sentence's hits at once
     trigger_ids: frozenset[int]  # the any- and all-pattern triggers
     anchor_ids: frozenset[int]  # the regex anchors
+    guards: tuple[IdGuard | None, ...]  # per regex: anchors.regex_guards as term indices
     exclude_ids: tuple[frozenset[int], ...]  # per indicator: its exclusion words
     _engine: list[Any] = field(default_factory=list)  # the tokenizer, once built
 
@@ -107,8 +109,11 @@ def compile_pack(pack: Pack) -> CompiledPack:
     regexes = tuple((k, p.regex) for k, c in enumerate(compiled)
                     for p in c.patterns if p.regex is not None)
     anchored, unanchored = _anchor_index(regexes)
-    # the automaton also finds regex anchors; only pattern words go to the tokenizer
-    terms = tuple(sorted(set(words) | set(anchored)))
+    guards = tuple(regex_guards(rx.pattern) for _, rx in regexes)
+    # the automaton also finds regex anchors and guard strings; only pattern
+    # words go to the tokenizer
+    terms = tuple(sorted({*words, *anchored, *(t for g in guards if g for alt in g
+                                                 for need in alt for t in need)}))
     automaton = ahocorasick_rs.AhoCorasick(
         terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
     index = {t: i for i, t in enumerate(terms)}
@@ -117,6 +122,9 @@ def compile_pack(pack: Pack) -> CompiledPack:
         any_triggers=any_triggers, all_triggers=all_triggers, regexes=regexes,
         anchored={index[a]: js for a, js in anchored.items()}, unanchored=unanchored,
         anchor_ids=frozenset(index[a] for a in anchored),
+        guards=tuple(None if g is None else tuple(
+            tuple(frozenset(index[t] for t in need) for need in alt) for alt in g)
+            for g in guards),
         indicators=compiled, subjects=subjects, kinds=tuple(_kind(t, by_term) for t in terms),
         trigger_ids=frozenset(index[t] for t in (*any_triggers, *all_triggers)),
         exclude_ids=tuple(frozenset(index[t] for t in c.exclude) for c in compiled))
