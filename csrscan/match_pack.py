@@ -78,7 +78,8 @@ class CompiledPack:
     anchor_ids: frozenset[int]  # the regex anchors
     guards: tuple[IdGuard | None, ...]  # per regex: anchors.regex_guards as term indices
     exclude_ids: tuple[frozenset[int], ...]  # per indicator: its exclusion words
-    _engine: list[Any] = field(default_factory=list)  # the tokenizer, once built
+    # the tokenizer, once built (see engine)
+    _engine: list[Any] = field(default_factory=list, compare=False, repr=False)
 
     def engine(self) -> Any:
         """The pack's tokenizer, built on first use; held here because the
