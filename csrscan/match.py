@@ -2,147 +2,40 @@
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
-from collections import defaultdict
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from . import grade as grading
-from .anchors import regex_anchors
-from .models import Evidence, Indicator, Pack, Pattern, Sentence
+from .match_pack import (
+    ANCHOR,
+    ASCII_WORD,
+    CompiledIndicator,
+    CompiledPack,
+    CompiledPattern,
+    IdGuard,
+    LazyRegex,
+    compile_pack,
+    mention_indicators,
+    warm_matcher,
+    with_variants,
+)
+from .models import Evidence, Pack, Sentence, Strength
 from .normalize import normalize_term
-from .segment import token_starts, tokenizer
+from .segment import token_starts
+
+__all__ = ["CompiledPack", "compile_pack", "mention_indicators", "sentences_to_evidence",
+           "warm_matcher", "with_variants"]
 
 COUNTED_CONTEXTS = ("body", "table")
 LIST_MIN_TOPICS = 4  # a sentence naming this many topics …
 LIST_CHARS_PER_TOPIC = 12  # … in fewer characters each is a list
-Variants = tuple[tuple[str, tuple[str, ...]], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledPattern:
-    kind: str
-    terms: tuple[str, ...]
-    within: int | None
-    regex: re.Pattern[str] | None
-    term_set: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "term_set", frozenset(self.terms))
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledIndicator:
-    indicator: Indicator
-    patterns: tuple[CompiledPattern, ...]
-    exclude: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledPack:
-    pack: Pack
-    terms: tuple[str, ...]  # what the automaton finds: pattern words and regex anchors
-    words: tuple[str, ...]  # pattern and exclusion words: the tokenizer's extra vocabulary
-    automaton: Any
-    by_term: dict[str, tuple[int, ...]]
-    triggers: dict[str, tuple[int, ...]]
-    regexes: tuple[tuple[int, re.Pattern[str]], ...]
-    anchored: dict[str, tuple[int, ...]]  # anchor → indices into regexes
-    unanchored: tuple[int, ...]
-    indicators: tuple[CompiledIndicator, ...]
-    subjects: tuple[str, ...]
-    is_word: tuple[bool, ...] = ()  # per automaton term: a pattern word (not only an anchor)
-    ascii_edged: frozenset[str] = frozenset()  # words that start or end with a letter/digit
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "is_word", tuple(t in self.by_term for t in self.terms))
-        object.__setattr__(self, "ascii_edged", frozenset(
-            t for t in self.by_term if _ascii_alnum(t[:1]) or _ascii_alnum(t[-1:])))
-
-
-@lru_cache(maxsize=8)
-def compile_pack(pack: Pack) -> CompiledPack:
-    """Build the pack's automaton and term index once."""
-    import ahocorasick_rs  # lazy: matching is the only user
-
-    variants = tuple((normalize_term(k), tuple(normalize_term(x) for x in v))
-                     for k, v in pack.variants)
-    compiled = tuple(_compile_indicator(i, variants)
-                     for i in (*pack.indicators, *mention_indicators(pack)))
-    subjects = tuple(normalize_term(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
-    by_term: dict[str, set[int]] = defaultdict(set)
-    triggers: dict[str, set[int]] = defaultdict(set)
-    for k, ind in enumerate(compiled):
-        for pat in ind.patterns:
-            for term in pat.terms:
-                by_term[term].add(k)
-            # an all-pattern needs every term: its longest (rarest) one is trigger enough
-            for term in pat.terms if pat.kind == "any" else sorted(pat.terms, key=len)[-1:]:
-                triggers[term].add(k)
-    words = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
-    regexes = tuple((k, p.regex) for k, c in enumerate(compiled)
-                    for p in c.patterns if p.regex is not None)
-    anchored: dict[str, set[int]] = defaultdict(set)
-    unanchored: list[int] = []
-    for j, (_, rx) in enumerate(regexes):
-        anchors = regex_anchors(rx.pattern)
-        for anchor in anchors or ():
-            anchored[anchor].add(j)
-        if anchors is None:
-            unanchored.append(j)
-    # the automaton also finds regex anchors; only pattern words go to the tokenizer
-    terms = tuple(sorted(set(words) | set(anchored)))
-    automaton = ahocorasick_rs.AhoCorasick(
-        terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
-    return CompiledPack(
-        pack=pack, terms=terms, words=words, automaton=automaton,
-        by_term={t: tuple(sorted(ks)) for t, ks in by_term.items()},
-        triggers={t: tuple(sorted(ks)) for t, ks in triggers.items()},
-        regexes=regexes, anchored={a: tuple(sorted(js)) for a, js in anchored.items()},
-        unanchored=tuple(unanchored), indicators=compiled, subjects=subjects)
-
-
-def _ascii_alnum(char: str) -> bool:
-    return char.isascii() and char.isalnum()
-
-
-def warm_matcher(pack: Pack) -> None:
-    """Build the pack's automaton and tokenizer now (both are cached)."""
-    tokenizer(compile_pack(pack).words)
-
-
-def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
-    """A topic's mention words act as one pseudo-indicator whose id is the topic id."""
-    return tuple(Indicator(id=t.id, topic=t.id, name=t.name, name_en=t.name_en, description="",
-                           refs=(), patterns=(Pattern(kind="any", terms=t.mentions),))
-                 for t in pack.topics if t.mentions)
-
-
-def _compile_indicator(ind: Indicator, variants: Variants) -> CompiledIndicator:
-    pats: list[CompiledPattern] = []
-    for p in ind.patterns:
-        terms = tuple(normalize_term(t) for t in p.terms)
-        regex = re.compile(p.regex) if p.regex else None
-        if p.kind == "any":
-            terms = tuple(dict.fromkeys(v for t in terms for v in with_variants(t, variants)))
-            pats.append(CompiledPattern(p.kind, terms, p.within, regex))
-        else:  # each combination of regional wordings is its own all-pattern
-            for combo in itertools.product(*(with_variants(t, variants) for t in terms)):
-                pats.append(CompiledPattern(p.kind, combo, p.within, regex))
-    exclude = frozenset(v for t in ind.exclude for v in with_variants(normalize_term(t), variants))
-    return CompiledIndicator(ind, tuple(pats), exclude)
-
-
-def with_variants(term: str, variants: Variants) -> list[str]:
-    """The term plus its regional wordings (信息 → 资讯 …)."""
-    out = [term]
-    for key, alts in variants:
-        out += [t.replace(key, alt) for t in list(out) if key in t for alt in alts]
-    return out
+Finding = tuple[str, tuple[str, ...], Strength]  # indicator id, matched terms, strength
+RegexHits = dict[LazyRegex, re.Match[str]]
+_first = itemgetter(0)
 
 
 def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
@@ -154,95 +47,150 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     """
     cp = compile_pack(pack)
     subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
+    # what a sentence yields depends on its normalized text alone: a sentence
+    # repeated (boilerplate, a template) is matched once
+    seen: dict[str, tuple[Finding, ...]] = {}
     found: list[Evidence] = []
     for sentence in sentences:
         if sentence.context in COUNTED_CONTEXTS:
-            found.extend(drop_topic_lists(sentence_to_evidence(sentence, cp, subjects),
-                                          sentence, cp))
+            if (findings := seen.get(sentence.norm)) is None:
+                findings = seen[sentence.norm] = drop_topic_lists(
+                    sentence_findings(sentence.norm, cp, subjects), sentence.norm)
+            if findings:
+                found += _evidence(sentence, findings)
     return tuple(found)
 
 
-def drop_topic_lists(found: list[Evidence], sentence: Sentence, cp: CompiledPack
-                     ) -> list[Evidence]:
+def drop_topic_lists(findings: tuple[Finding, ...], norm: str) -> tuple[Finding, ...]:
     """A materiality list or topic enumeration names topics; it discloses nothing."""
-    topics = {e.indicator.split(".", 1)[0] for e in found}
-    if len(topics) >= LIST_MIN_TOPICS and len(sentence.norm) < LIST_CHARS_PER_TOPIC * len(topics):
-        return []
-    return found
+    if len(findings) < LIST_MIN_TOPICS:  # too few to name that many topics
+        return findings
+    topics = {f[0].split(".", 1)[0] for f in findings}
+    if len(topics) >= LIST_MIN_TOPICS and len(norm) < LIST_CHARS_PER_TOPIC * len(topics):
+        return ()
+    return findings
+
+
+def _evidence(sentence: Sentence, findings: tuple[Finding, ...]) -> list[Evidence]:
+    page, line, text, origin = sentence.page, sentence.line, sentence.text, sentence.origin
+    return [Evidence(indicator, page, line, text, terms, strength, origin)
+            for indicator, terms, strength in findings]
 
 
 def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
                          subjects: Sequence[str] = ()) -> list[Evidence]:
     """Evidence from one sentence, for every indicator it satisfies."""
-    text = sentence.norm
+    return _evidence(sentence, sentence_findings(sentence.norm, cp, subjects))
+
+
+def sentence_findings(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
+                      ) -> tuple[Finding, ...]:
+    """(indicator id, matched terms, strength) for every indicator the
+    normalized sentence `text` satisfies."""
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
-    present_all = {cp.terms[i] for i, _, _ in raw}
-    # a rule regex runs only where the automaton saw one of its anchors
-    maybe = {j for t in present_all for j in cp.anchored.get(t, ())}.union(cp.unanchored)
-    regex_hits: dict[re.Pattern[str], re.Match[str]] = {}
-    with_regex: set[int] = set()
-    for j in maybe:
-        k, rx = cp.regexes[j]
-        if (m := regex_hits.get(rx) or rx.search(text)) is not None:
-            regex_hits[rx] = m
-            with_regex.add(k)
-    if not raw and not regex_hits:
-        return []
-    words = cp.is_word
-    spans = _whole_word_hits(text, [(cp.terms[i], s, e) for i, s, e in raw if words[i]], cp)
-    candidates = {k for t in spans for k in cp.triggers.get(t, ())}.union(with_regex)
-    results: list[Evidence] = []
+    if not raw and not cp.unanchored:
+        return ()
+    ids = set(map(_first, raw))  # the terms found
+    regex_hits, with_regex = _regex_hits(text, ids, cp)
+    # no trigger word and no regex hit: no candidate, whatever the tokens say
+    if not with_regex and cp.trigger_ids.isdisjoint(ids):
+        return ()
+    spans = _whole_word_hits(text, raw, cp)
+    candidates = _candidates(spans, cp).union(with_regex)
+    results: list[Finding] = []
     figure = strength = None
     for k in sorted(candidates):
-        ind = cp.indicators[k]
-        if not ind.exclude.isdisjoint(present_all):
+        if not cp.exclude_ids[k].isdisjoint(ids):
             continue
-        terms = _satisfied_terms(ind, spans, regex_hits)
-        if terms is None:
+        ind = cp.indicators[k]
+        found = _satisfied_terms(ind, spans, regex_hits)
+        if found is None:
             continue
         if figure is None:  # first satisfied indicator: judge the sentence once
             if grading.is_gap(text):
-                return []  # "not yet in place" is no evidence for any indicator
+                return ()  # "not yet in place" is no evidence for any indicator
             figure = grading.has_figure(text)
         if ind.indicator.quantitative and not figure:
             continue
         strength = strength or grading.grade(text, subjects or cp.subjects, figure)
-        results.append(Evidence(indicator=ind.indicator.id, page=sentence.page,
-                                line=sentence.line, text=sentence.text, terms=terms,
-                                strength=strength, origin=sentence.origin))
-    return results
+        results.append((ind.indicator.id, found, strength))
+    return tuple(results)
 
 
-def _whole_word_hits(text: str, hits: list[tuple[str, int, int]], cp: CompiledPack
+def _candidates(spans: dict[str, list[int]], cp: CompiledPack) -> set[int]:
+    """Indicators with an any-pattern word found, or with every word of an all-pattern."""
+    found = spans.keys()
+    candidates = {k for t in spans for k in cp.any_triggers.get(t, ())}
+    candidates.update(k for t in spans for k, needs in cp.all_triggers.get(t, ())
+                      if found >= needs)
+    return candidates
+
+
+def _regex_hits(text: str, ids: set[int], cp: CompiledPack) -> tuple[RegexHits, set[int]]:
+    """Rule regexes that match, run only where the automaton saw one of their
+    anchors and the strings their guard needs."""
+    maybe = {j for i in cp.anchor_ids.intersection(ids) for j in cp.anchored[i]}
+    regex_hits: RegexHits = {}
+    with_regex: set[int] = set()
+    for j in maybe.union(cp.unanchored):
+        k, rx = cp.regexes[j]
+        if (m := regex_hits.get(rx)) is None:
+            guard = cp.guards[j]
+            if guard is not None and not _may_match(guard, ids):
+                continue
+            if (m := rx.search(text)) is None:
+                continue
+        regex_hits[rx] = m
+        with_regex.add(k)
+    return regex_hits, with_regex
+
+
+def _may_match(guard: IdGuard, ids: set[int]) -> bool:
+    """Some alternative of the guard has a string of each of its sets among `ids`."""
+    for alternative in guard:
+        for need in alternative:
+            if need.isdisjoint(ids):
+                break
+        else:
+            return True
+    return False
+
+
+def _whole_word_hits(text: str, raw: list[tuple[int, int, int]], cp: CompiledPack
                      ) -> dict[str, list[int]]:
-    """Term → token positions, for hits that are whole words in this sentence.
+    """Term → token positions, for pattern-word hits that are whole words here.
 
     A hit is dropped when one of its ends cuts through a dictionary word that
     is not a pack term: 绿色 in 绿色通道, 停催 in 暂停|催收, 合规部 in 合规|部署.
     Cutting a pack term (数据 in 数据安全) or a word jieba only guessed (an
     out-of-vocabulary token such as 工作日内) keeps the hit.
     """
-    if not hits:
-        return {}
-    engine = tokenizer(cp.words)
+    engine = cp.engine()
     words, starts = token_starts(engine, text)
-    at = {s: i for i, s in enumerate(starts)}  # token boundary → token index
-    known = cp.by_term
-    spans: dict[str, list[int]] = defaultdict(list)
-    for term, s, e in hits:
-        if term in cp.ascii_edged and _glued_ascii(text, term, s, e):
+    at = dict(zip(starts, itertools.count()))  # token boundary → token index
+    terms, kinds, known = cp.terms, cp.kinds, cp.by_term
+    spans: dict[str, list[int]] = {}
+    for i, s, e in raw:
+        kind = kinds[i]
+        if kind == ANCHOR or (kind == ASCII_WORD and _glued_ascii(text, terms[i], s, e)):
             continue
         first = at.get(s)
-        if first is not None and e in at:  # both ends on token boundaries: most hits
-            spans[term].append(first)
-            continue
-        first = bisect.bisect_right(starts, s) - 1
-        last = bisect.bisect_right(starts, e - 1) - 1
-        cut = [words[first]] if starts[first] < s else []
-        cut += [words[last]] if starts[last + 1] > e else []
-        if not any(w not in known and engine.has_word(w) for w in cut):
-            spans[term].append(first)
+        if first is None:  # starts inside a token
+            first = bisect_right(starts, s) - 1
+            if _cuts(words[first], known, engine):
+                continue
+        if e not in at and _cuts(words[bisect_right(starts, e - 1) - 1], known, engine):
+            continue  # ends inside a token
+        if (at_term := spans.get(terms[i])) is None:
+            spans[terms[i]] = [first]
+        else:
+            at_term.append(first)
     return spans
+
+
+def _cuts(word: str, known: dict[str, tuple[int, ...]], engine: Any) -> bool:
+    """A hit may not cut through a dictionary word that is not a pack term."""
+    return word not in known and bool(engine.has_word(word))
 
 
 def _glued_ascii(text: str, term: str, start: int, end: int) -> bool:
@@ -254,8 +202,7 @@ def _glued_ascii(text: str, term: str, start: int, end: int) -> bool:
 
 
 def _satisfied_terms(ind: CompiledIndicator, spans: dict[str, list[int]],
-                     regex_hits: dict[re.Pattern[str], re.Match[str]]
-                     ) -> tuple[str, ...] | None:
+                     regex_hits: RegexHits) -> tuple[str, ...] | None:
     """The matched terms of the first satisfied pattern, or None."""
     present = spans.keys()
     for pat in ind.patterns:

@@ -24,25 +24,29 @@ _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d{1,4}\s*$|^\S.{0,40}
 _INDEX = re.compile(
     r"gri\s*\d{3}|kpi\s*[ab]\d|(?<![\w.])[ab]\d{1,2}\.\d(?!\d)|fn-[a-z]{2}-\d{3}|sasb|tcfd|"
     r"指标索引|内容索引|对照索引|索引表|指引对照|报告索引|指标对照", re.IGNORECASE)
-# every _INDEX match contains one of these (in lower case)
+# every _INDEX match contains one of these (in lower case): one search for all
 _INDEX_HINTS = ("gri", "kpi", ".", "fn-", "sasb", "tcfd", "索引", "指引对照", "指标对照")
+_INDEX_HINT = re.compile("|".join(map(re.escape, _INDEX_HINTS)))
+_ENDS = _TERMINATORS + _CLOSERS + "，,：:"  # a heading ends in none of these
+_DIGIT = re.compile(r"\d")
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分篇]|"
                       r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,18}$")
 
 
 def normpages_to_sentences(pages: Sequence[NormPage]) -> tuple[Sentence, ...]:
     """Split every page into located, context-tagged sentences."""
-    return tuple(s for page in pages for s in page_to_sentences(page))
+    return tuple(itertools.chain.from_iterable(map(page_to_sentences, pages)))
 
 
 def page_to_sentences(page: NormPage) -> Iterator[Sentence]:
     """Split one page on sentence punctuation and paragraph breaks."""
-    for m in _SENTENCE.finditer(page.norm):
-        for start, end in _pieces(page.norm, m.start(), m.end()):
-            norm = page.norm[start:end]
-            yield Sentence(page=page.number, line=line_at(page, start), start=start,
-                           end=end, text=page.orig[start:end], norm=norm,
-                           context=context_of(norm), origin=page.origin)
+    text, orig, number, origin = page.norm, page.orig, page.number, page.origin
+    for m in _SENTENCE.finditer(text):
+        for start, end in _pieces(text, *m.span()):
+            norm = text[start:end]
+            yield Sentence(page=number, line=line_at(page, start), start=start, end=end,
+                           text=orig[start:end], norm=norm, context=context_of(norm),
+                           origin=origin)
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -74,11 +78,10 @@ def context_of(norm: str) -> Context:
     # cheap necessary conditions first: both regexes run on every sentence
     if text[-1:].isdigit() and _TOC.search(text):
         return "toc"
-    lower = text.lower()
-    if any(hint in lower for hint in _INDEX_HINTS) and _INDEX.search(text):
+    if _INDEX_HINT.search(text.lower()) and _INDEX.search(text):
         return "index"
-    if text[-1:] not in _TERMINATORS + _CLOSERS + "，,：:" and _HEADING.match(text) \
-            and not re.search(r"\d", text.split(" ", 1)[-1]):
+    if text[-1:] not in _ENDS and _HEADING.match(text) \
+            and not _DIGIT.search(text.split(" ", 1)[-1]):
         return "heading"
     return "body"
 

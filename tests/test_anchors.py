@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csrscan.anchors import regex_anchors
+from csrscan.anchors import regex_anchors, regex_guards
 from csrscan.match import compile_pack
+from csrscan.normalize import normalize_term
 from csrscan.rules import select_pack
 
 
@@ -30,6 +32,7 @@ def test_no_anchor_when_none_can_be_proven(pattern: str) -> None:
     assert regex_anchors(pattern) is None
 
 
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 PACK_REGEXES = [rx.pattern for _, rx in compile_pack(select_pack(None)).regexes]
 
 
@@ -65,4 +68,54 @@ def test_anchors_hold_on_every_example_and_sample_sentence() -> None:
             if re.search(pattern, text):
                 matched += 1
                 assert any(a in text for a in anchors), (pattern, text)
+    assert matched > 50
+
+
+def guard_holds(guard: tuple[tuple[frozenset[str], ...], ...], text: str) -> bool:
+    return any(all(any(s in text for s in need) for need in alt) for alt in guard)
+
+
+@pytest.mark.parametrize(("pattern", "guard"), [
+    ("(投诉|客诉)[^。;]{0,15}(制度|机制)", (({"投诉", "客诉"}, {"制度", "机制"}),)),
+    ("95\\d{3,4}.{0,30}投诉|投诉.{0,30}95", (({"95"}, {"投诉"}), ({"投诉"}, {"95"}))),
+    ("iso\\s*14001", (({"iso"}, {"14001"}),)),
+    ("a?bc+d", (({"b"}, {"c"}, {"d"}),)),
+])
+def test_guards(pattern: str, guard: tuple[tuple[set[str], ...], ...]) -> None:
+    assert regex_guards(pattern) == guard
+
+
+@pytest.mark.parametrize("pattern", ["x*", "(?i)abc", "a|\\d", "(x"])
+def test_no_guard_when_an_alternative_needs_no_literal(pattern: str) -> None:
+    assert regex_guards(pattern) is None
+
+
+def test_case_folded_groups_prove_no_literal() -> None:
+    assert regex_anchors("(?i:abc)x") == {"x"}
+    assert regex_guards("(?i:abc)x") == (({"x"},),)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PACK_REGEXES),
+       st.text(alphabet="投诉客制度机制进社区校园老年网点绿色通道同比时限满意0123456789。 ",
+               max_size=40))
+def test_a_match_always_meets_the_guard(pattern: str, text: str) -> None:
+    guard = regex_guards(pattern)
+    assert guard is not None
+    if re.search(pattern, text):
+        assert guard_holds(guard, text)
+
+
+def test_guards_hold_on_every_example_and_sample_sentence() -> None:
+    texts = [normalize_term(t) for i in select_pack(None).indicators
+             for t in (*i.examples_pass, *i.examples_fail)]
+    for name in ("src/huixin_consumer_finance_2024.md", "draft_thin.md", "tw_bank_report.txt"):
+        texts += normalize_term((SAMPLES / name).read_text(encoding="utf-8")).split("\n")
+    matched = 0
+    for pattern in PACK_REGEXES:
+        guard = regex_guards(pattern) or ()
+        for text in texts:
+            if re.search(pattern, text):
+                matched += 1
+                assert guard_holds(guard, text), (pattern, text)
     assert matched > 50
