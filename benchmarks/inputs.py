@@ -127,11 +127,12 @@ def long_spec(pages: int) -> ReportSpec:
 
 
 def batch_specs() -> list[tuple[ReportSpec, str]]:
-    """50 varied reports: companies, years, lengths (2–16 pages) and formats cycle."""
+    """50 varied reports: companies, years, lengths (20–110 pages, like real filings, so
+    that a batch measures scanning rather than start-up) and formats cycle."""
     out = []
     for i in range(BATCH_SIZE):
         company, short = COMPANIES[i % len(COMPANIES)]
-        spec = ReportSpec(company, short, 2019 + i % 8, 2 + (i * 7) % 15, seed=1000 + i)
+        spec = ReportSpec(company, short, 2019 + i % 8, 20 + (i * 37) % 91, seed=1000 + i)
         out.append((spec, ("pdf", "txt", "md")[i % 3]))
     return out
 
@@ -162,7 +163,7 @@ def build_all(rebuild: bool = False, long_pages: tuple[int, ...] = LONG_PAGES
     batch_dir.mkdir(exist_ok=True)
     batch = []
     for i, (spec, fmt) in enumerate(batch_specs()):
-        path = batch_dir / f"r{i:02d}_{spec.short}_{spec.year}.{fmt}"
+        path = batch_dir / f"r{i:02d}_{spec.short}_{spec.year}_{spec.pages}p.{fmt}"
         if rebuild or not path.is_file():
             write_report(spec, fmt, path, font)
         batch.append(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -125,12 +126,12 @@ def scan(
 
 
 def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
-                output: Path | None) -> str | None:
+                output: Path | None) -> str | Iterable[str] | None:
     """Render for a file or stdout; the table prints itself and returns None."""
     from . import render
 
     if fmt == "json":
-        return render.render_json(report)
+        return render.json_chunks(report)  # written a topic at a time: less memory
     if fmt == "markdown":
         return render.render_markdown(report, evidence)
     from .render_table import print_report
@@ -151,14 +152,19 @@ def make_console(output: Path | None = None) -> Any:
     return Console(highlight=False)
 
 
-def emit(text: str | None, output: Path | None) -> None:
+def emit(text: str | Iterable[str] | None, output: Path | None) -> None:
+    """Write rendered output, given whole or in pieces, to stdout or a file."""
     if text is None:
         return
+    pieces = [text] if isinstance(text, str) else text
     if output is None:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as fh:
+            for piece in pieces:
+                fh.write(piece)
     except OSError as exc:
         raise CsrscanError(f"cannot write output: {exc.strerror}", path=str(output)) from None
 

@@ -139,10 +139,11 @@ class Part:
 
     def normalize(self, furniture: frozenset[str]) -> list[NormPage]:
         if not self.normed:
-            if not self.pages:
+            if not self.lines:
                 self.read()  # a helper failed: its part is done here
             self.normed = [clean_normpage(page, lines, furniture)
                            for page, lines in zip(self.pages, self.lines, strict=True)]
+            self.pages, self.lines = [], []  # the normalized pages hold the text now
         return self.normed
 
     def finish(self, furniture: frozenset[str], names: tuple[str, ...], pack: Pack
