@@ -1,3 +1,3 @@
-from csrscan.cli import main
+from csrscan.cli import run
 
-main()
+run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -134,6 +135,34 @@ def test_subprocess_stdin_and_exit_codes(draft: Path, tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2
     assert "missing.txt" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_command_writes_everything_before_its_fast_exit(
+        make_pdf: Callable[..., Path], tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`python -m csrscan` ends with os._exit: output to a pipe or a file is whole."""
+    topics = ["数据安全", "个人信息保护", "投诉处理", "绿色信贷", "普惠金融", "反洗钱",
+              "金融知识教育", "适老化服务"]  # lines repeated on most pages are furniture
+    pages = [[f"公司全年开展{topics[n % 8]}专项培训{n}场，覆盖员工{n * 100}人次。",
+              f"报告期内，公司{topics[(n + 3) % 8]}工作未发生重大风险事件。"]
+             for n in range(1, 41)]
+    pdf = make_pdf(pages, header="某公司2024年社会责任报告")
+    code, expected, err = run([str(pdf), "-f", "json"], capsys)
+    assert code == 0, err
+    # block-buffered stdout, as on most machines: what is not flushed is lost
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    piped = subprocess.run([sys.executable, "-m", "csrscan", str(pdf), "-f", "json"],
+                           capture_output=True, timeout=120, env=env)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.decode("utf-8") == expected and len(expected) > 10_000
+    out = tmp_path / "out.json"
+    to_file = subprocess.run([sys.executable, "-m", "csrscan", str(pdf), "-f", "json",
+                              "-o", str(out)], capture_output=True, timeout=120, env=env)
+    assert to_file.returncode == 0 and to_file.stdout == b""
+    assert out.read_text(encoding="utf-8") == expected
+    # a reader that stops early: no traceback, the usual exit code
+    cut = subprocess.run(f'"{sys.executable}" -m csrscan "{pdf}" -f json | head -c 100',
+                         shell=True, capture_output=True, timeout=120, env=env)
+    assert len(cut.stdout) == 100 and b"Traceback" not in cut.stderr
 
 
 def test_english_report_warns_that_the_pack_is_chinese(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
