@@ -3,6 +3,7 @@ and trigger index, and rule regexes compiled on first use."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections import defaultdict
@@ -31,6 +32,12 @@ class LazyRegex:
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         self._compiled: re.Pattern[str] | None = None
+
+    def __getstate__(self) -> str:  # kept on disk (packcache): the pattern, never compiled
+        return self.pattern
+
+    def __setstate__(self, pattern: str) -> None:
+        self.pattern, self._compiled = pattern, None
 
     def search(self, text: str) -> re.Match[str] | None:
         if self._compiled is None:
@@ -91,9 +98,23 @@ class CompiledPack:
 
 @lru_cache(maxsize=8)
 def compile_pack(pack: Pack) -> CompiledPack:
-    """Build the pack's automaton and term index once."""
+    """The pack's automaton and term index, once per process (the index is also
+    kept on disk by packcache; the automaton is rebuilt from its terms, 3 ms)."""
+    from .packcache import load_or_build
+
+    index = load_or_build("compiled", pack, _compile_index, CompiledPack)
+    return dataclasses.replace(index, automaton=_automaton(index.terms))
+
+
+def _automaton(terms: tuple[str, ...]) -> Any:
     import ahocorasick_rs  # lazy: matching is the only user
 
+    return ahocorasick_rs.AhoCorasick(
+        terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
+
+
+def _compile_index(pack: Pack) -> CompiledPack:
+    """Everything compile_pack returns but the automaton (a Rust object: not picklable)."""
     variants = tuple((normalize_term(k), tuple(normalize_term(x) for x in v))
                      for k, v in pack.variants)
 
@@ -115,11 +136,9 @@ def compile_pack(pack: Pack) -> CompiledPack:
     # words go to the tokenizer
     terms = tuple(sorted({*words, *anchored, *(t for g in guards if g for alt in g
                                                  for need in alt for t in need)}))
-    automaton = ahocorasick_rs.AhoCorasick(
-        terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if terms else None
     index = {t: i for i, t in enumerate(terms)}
     return CompiledPack(
-        pack=pack, terms=terms, words=words, automaton=automaton, by_term=by_term,
+        pack=pack, terms=terms, words=words, automaton=None, by_term=by_term,
         any_triggers=any_triggers, all_triggers=all_triggers, regexes=regexes,
         anchored={index[a]: js for a, js in anchored.items()}, unanchored=unanchored,
         anchor_ids=frozenset(index[a] for a in anchored),

@@ -43,7 +43,7 @@ def test_broken_cache_entries_and_bad_packs(tmp_path: Path,
     monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "tiny.yaml"
     path.write_text(PACK, encoding="utf-8")
-    entry = tmp_path / "cache" / "packs" / f"{packcache.pack_key(path)}.pickle"
+    entry = tmp_path / "cache" / "packs" / f"pack-{packcache.pack_key(path)}.pickle"
     entry.parent.mkdir(parents=True)
     entry.write_bytes(b"not a pickle")
     assert packcache.load_pack_cached(path).id == "tiny"
@@ -59,3 +59,53 @@ def test_the_key_follows_the_shape_of_the_pickled_classes(
     before = packcache.pack_key(path)
     monkeypatch.setattr(packcache, "_layout", lambda: "a Pack with one more field")
     assert packcache.pack_key(path) != before
+
+
+def _compiled_entries(root: Path) -> list[Path]:
+    return sorted((root / "packs").glob("compiled-*.pickle"))
+
+
+def test_compiled_pack_is_kept_and_matches_as_a_fresh_compile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from csrscan import match_pack
+    from csrscan.pipeline import scan_path
+
+    monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    pack = rules.select_pack(None, ())
+    sample = Path(__file__).parents[1] / "samples" / "huixin_consumer_finance_2024.pdf"
+    match_pack.compile_pack.cache_clear()
+    try:
+        fresh = scan_path(sample, pack)
+        assert len(_compiled_entries(tmp_path / "cache")) == 1
+
+        def refuse(_: object) -> None:
+            raise AssertionError("compiled again")
+
+        monkeypatch.setattr(match_pack, "_compile_index", refuse)
+        match_pack.compile_pack.cache_clear()
+        assert scan_path(sample, pack) == fresh  # every piece of evidence, from the kept index
+        assert sum(len(r.evidence) for t in fresh.topics for r in t.indicators) > 30
+    finally:
+        match_pack.compile_pack.cache_clear()  # later tests compile with the real function
+
+
+def test_compiled_entries_follow_the_pack_and_stay_few(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "tiny.yaml"
+    built: list[str] = []
+
+    def build(pack: object) -> str:
+        built.append("x")
+        return "index"
+    for n in range(packcache.KEEP_ENTRIES + 3):
+        path.write_text(PACK.replace("演示词", f"演示词{n}"), encoding="utf-8")
+        pack = packcache.load_pack_cached(path)
+        assert packcache.load_or_build("compiled", pack, build, str) == "index"
+        assert packcache.load_or_build("compiled", pack, build, str) == "index"
+    assert len(built) == packcache.KEEP_ENTRIES + 3  # once per distinct pack
+    assert len(_compiled_entries(tmp_path / "cache")) == packcache.KEEP_ENTRIES
+    for old in _compiled_entries(tmp_path / "cache"):
+        old.write_bytes(b"broken")
+    assert packcache.load_or_build("compiled", pack, build, str) == "index"
+    assert len(built) == packcache.KEEP_ENTRIES + 4  # a broken entry is built again
