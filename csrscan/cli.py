@@ -169,8 +169,14 @@ def emit(text: str | Iterable[str] | None, output: Path | None) -> None:
         raise CsrscanError(f"cannot write output: {exc.strerror}", path=str(output)) from None
 
 
+# Registered by _register_subcommands (a test keeps the two in step).
+SUBCOMMANDS = ("rules", "check", "diff", "baseline", "config", "compare", "history", "cache")
+
+
 def _register_subcommands() -> None:
-    """Sub-apps live in their own modules; imported here, run lazily."""
+    """Sub-apps live in their own modules; imported here, when a command other
+    than `scan` runs or the command list is shown (a plain scan skips the
+    imports and typer's 10 ms of building them)."""
     if app.registered_groups:  # already done (main() called again in one process)
         return
     from .cli_check import baseline_app, check, config_app, diff
@@ -217,11 +223,11 @@ def run() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Default to `scan`, map errors to exit codes (the `csrscan` command is run())."""
     args = list(sys.argv[1:] if argv is None else argv)
-    _register_subcommands()
-    commands = {c.name or (c.callback.__name__ if c.callback else "")
-                for c in app.registered_commands} | {g.name for g in app.registered_groups}
-    if args and (args[0] == "-" or (not args[0].startswith("-") and args[0] not in commands)):
+    if args and (args[0] == "-" or (not args[0].startswith("-")
+                                    and args[0] not in (*SUBCOMMANDS, "scan"))):
         args.insert(0, "scan")
+    if not args or args[0] != "scan":
+        _register_subcommands()
     try:
         code = app(args=args, prog_name="csrscan", standalone_mode=False)
     except CsrscanError as exc:

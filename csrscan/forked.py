@@ -16,16 +16,18 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import pickle
+import signal
+import struct
 import sys
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
+from typing import Any, BinaryIO
 
 MIN_PAGES_PER_PART = 60  # below this a part does not pay for its fork and pipe
+_LENGTH = struct.Struct("<Q")  # a message: its pickled length, then the pickle
 
 
 def available_cores() -> int:
@@ -38,9 +40,9 @@ def available_cores() -> int:
 def can_fork() -> bool:
     if sys.platform != "linux" or threading.active_count() != 1:
         return False
-    import multiprocessing as mp  # lazy: ~15 ms, and only long PDFs need it
-
-    return not mp.current_process().daemon
+    # a worker of compare's pool (multiprocessing is imported there) never forks again
+    mp = sys.modules.get("multiprocessing")
+    return mp is None or not mp.current_process().daemon
 
 
 def part_bounds(count: int, jobs: int) -> list[tuple[int, int]]:
@@ -51,71 +53,110 @@ def part_bounds(count: int, jobs: int) -> list[tuple[int, int]]:
 
 
 @dataclass(slots=True)
+class Channel:
+    """One end of a pair of pipes: whole pickled messages each way."""
+
+    reader: BinaryIO | None
+    writer: BinaryIO | None
+
+    def send(self, value: Any) -> None:
+        assert self.writer is not None
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer.write(_LENGTH.pack(len(data)) + data)
+        self.writer.flush()
+
+    def recv(self) -> Any:
+        assert self.reader is not None
+        head = self.reader.read(_LENGTH.size)
+        if len(head) < _LENGTH.size:
+            raise EOFError("the other side closed its pipe")
+        (size,) = _LENGTH.unpack(head)
+        data = self.reader.read(size)
+        if len(data) < size:
+            raise EOFError("the other side closed its pipe mid-message")
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        for stream in (self.reader, self.writer):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self.reader = self.writer = None
+
+
+@dataclass(slots=True)
 class Helper:
-    """A forked child running fn(channel, *args), talked to over a duplex pipe.
+    """A forked child running fn(channel, *args), talked to over its channel.
 
     `recv()` returns None once the child has failed (an exception, a crash, a
     killed process); after that the helper is closed and the caller does the
     child's work itself.  A child never sends None on purpose.
     """
 
-    proc: Any
-    conn: Connection | None
+    pid: int
+    channel: Channel
+    failed: bool = False
 
     def send(self, value: Any) -> bool:
-        if self.conn is None:
+        if self.failed:
             return False
         try:
-            self.conn.send(value)
+            self.channel.send(value)
         except (OSError, ValueError):  # the child is gone
             self.close()
             return False
         return True
 
     def recv(self) -> Any:
-        if self.conn is None:
+        if self.failed:
             return None
         try:
-            return self.conn.recv()
-        except (EOFError, OSError):  # the child died without answering
+            return self.channel.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):  # died without answering
             self.close()
             return None
 
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-        self.proc.join(timeout=5)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join()
+    def close(self, wait: float = 5.0) -> None:
+        """Close the pipes and reap the child (killed if it does not end in `wait` s)."""
+        self.failed = True
+        self.channel.close()
+        if self.pid:
+            deadline = time.monotonic() + wait
+            while os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:
+                    os.kill(self.pid, signal.SIGKILL)
+                    os.waitpid(self.pid, 0)
+                    break
+                time.sleep(0.001)
+            self.pid = 0
 
 
 def start(fn: Callable[..., None], *args: Any) -> Helper | None:
     """Fork a child running fn(channel, *args); None if forking is not possible.
 
     fn and args are inherited by the fork, never pickled: the child sees the
-    parent's memory (an open PDF, a compiled rule pack) as it was.
+    parent's memory (an open PDF, a compiled rule pack) as it was.  The child
+    ends with os._exit: it never runs the parent's exit handlers or flushes
+    the parent's buffered output a second time.
     """
     if not can_fork():
         return None
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork")
-    mine, theirs = ctx.Pipe(duplex=True)
+    to_child, to_parent = os.pipe(), os.pipe()
     try:
-        proc = ctx.Process(target=_child, args=(theirs, fn, args), daemon=True)
-        proc.start()
+        pid = os.fork()
     except OSError:  # no processes left, no memory to fork
-        mine.close()
-        theirs.close()
+        for fd in (*to_child, *to_parent):
+            os.close(fd)
         return None
-    theirs.close()
-    return Helper(proc, mine)
-
-
-def _child(conn: Connection, fn: Callable[..., None], args: Sequence[Any]) -> None:
-    # any failure just closes the pipe: the parent then does the work itself
-    with contextlib.suppress(BaseException):
-        fn(conn, *args)
-    conn.close()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(to_child[1])
+            os.close(to_parent[0])
+            fn(Channel(os.fdopen(to_child[0], "rb"), os.fdopen(to_parent[1], "wb")), *args)
+            code = 0
+        finally:  # any failure just closes the pipes: the parent then does the work
+            os._exit(code)
+    os.close(to_child[0])
+    os.close(to_parent[1])
+    return Helper(pid, Channel(os.fdopen(to_parent[0], "rb"), os.fdopen(to_child[1], "wb")))

@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import forked
 from .grade import own_names
@@ -54,9 +54,6 @@ from .normalize import (
     script_from,
 )
 from .pipeline import FRONT_PAGES, make_report, pages_to_evidence
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
 
 Counts = tuple[int, int]
 _EVIDENCE_ROW = attrgetter(*(f.name for f in fields(Evidence)))  # Evidence(*row) rebuilds it
@@ -257,7 +254,7 @@ def _join(results: Sequence[PartResult], pack: Pack, names: tuple[str, ...]) -> 
     return tally
 
 
-def _serve(conn: Connection, doc: Any, data: bytes, password: str | None, lo: int, hi: int,
+def _serve(conn: forked.Channel, doc: Any, data: bytes, password: str | None, lo: int, hi: int,
            pack: Pack) -> None:
     """A helper's side: read, wait for furniture and names, finish."""
     part = Part(doc, data, password, lo, hi)

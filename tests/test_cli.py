@@ -178,3 +178,13 @@ def test_english_report_warns_that_the_pack_is_chinese(tmp_path: Path, capsys) -
 def test_chinese_report_has_no_language_warning(draft: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run([str(draft), "-f", "json"], capsys)
     assert code == 0 and json.loads(out)["warnings"] == []
+
+
+def test_subcommand_names_are_those_registered() -> None:
+    from csrscan import cli
+
+    cli._register_subcommands()
+    names = [c.name or (c.callback.__name__ if c.callback else "")
+             for c in cli.app.registered_commands]
+    names += [g.name or "" for g in cli.app.registered_groups]
+    assert sorted(names) == sorted([*cli.SUBCOMMANDS, "scan"])

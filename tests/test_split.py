@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,41 @@ def test_no_fork_while_other_threads_run(report_pdf: bytes, small_parts: None,
     finally:
         stop.set()
         thread.join()
+
+
+def _echo(channel: forked.Channel) -> None:
+    channel.send([x * 2 for x in channel.recv()])
+
+
+def _dies(channel: forked.Channel) -> None:
+    os._exit(3)
+
+
+def _raises(channel: forked.Channel) -> None:
+    raise RuntimeError("broken")
+
+
+def _hangs(channel: forked.Channel) -> None:
+    time.sleep(60)
+
+
+def test_helpers_answer_fail_and_are_reaped() -> None:
+    helper = forked.start(_echo)
+    assert helper is not None and helper.send([1, 2])
+    assert helper.recv() == [2, 4]
+    pid = helper.pid
+    helper.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # reaped: no zombie left behind
+    for fn in (_dies, _raises):
+        helper = forked.start(fn)
+        assert helper is not None
+        assert helper.recv() is None and not helper.send("more")
+    helper = forked.start(_hangs)
+    assert helper is not None
+    started = time.monotonic()
+    helper.close(wait=0.2)  # a helper that never ends is killed
+    assert time.monotonic() - started < 5
 
 
 def test_short_pdfs_are_not_split(report_pdf: bytes, answers: list[bool]) -> None:
