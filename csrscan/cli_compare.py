@@ -144,7 +144,8 @@ def compare(
     from .matrix import build_matrix, topic_columns
 
     full = build_matrix(outcomes, the_pack.id, the_pack.version, topic_columns(the_pack),
-                        overrides)
+                        overrides, with_evidence=db is not None
+                        or fmt in (MatrixFormat.xlsx, MatrixFormat.html))
     if db is not None:
         from .db import append_run
 

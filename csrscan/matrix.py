@@ -103,20 +103,24 @@ class Query:
 
 def build_matrix(outcomes: Iterable[Outcome], pack_id: str, pack_version: str,
                  topics: Sequence[TopicCol],
-                 manifest: dict[str, ManifestEntry] | None = None) -> Matrix:
+                 manifest: dict[str, ManifestEntry] | None = None,
+                 with_evidence: bool = True) -> Matrix:
+    """`with_evidence`: keep every quote (the XLSX, HTML and database outputs show them;
+    a batch has some 2,000 per report, so the other outputs skip them)."""
     rows, failures = [], []
     for o in outcomes:
         if o.data is None:
             failures.append(Failure(o.path, o.sha256, o.kind, o.error))
         else:
-            rows.append(row_from_report(o.path, o.data, topics, manifest or {}))
+            rows.append(row_from_report(o.path, o.data, topics, manifest or {},
+                                        with_evidence))
     return Matrix(pack_id, pack_version, tuple(topics),
                   tuple(sorted(rows, key=lambda r: r.path)),
                   tuple(sorted(failures, key=lambda f: f.path)))
 
 
 def row_from_report(path: str, data: dict[str, Any], topics: Sequence[TopicCol],
-                    manifest: dict[str, ManifestEntry]) -> Row:
+                    manifest: dict[str, ManifestEntry], with_evidence: bool = True) -> Row:
     by_id = {t["id"]: t for t in data["topics"]}
     ident_d = data.get("identity") or {}
     ident = Identity(company=str(ident_d.get("company") or ""), year=ident_d.get("year"),
@@ -128,9 +132,10 @@ def row_from_report(path: str, data: dict[str, Any], topics: Sequence[TopicCol],
         t = by_id.get(col.id, {"level": 0, "indicators": []})
         levels.append(int(t["level"]))
         found.append(tuple(i["id"] for i in t["indicators"] if i["found"]))
-        evidence += [EvidenceRow(col.id, i["id"], e["page"], e["line"], e["strength"],
-                                 e["text"].strip())
-                     for i in t["indicators"] for e in i["evidence"]]
+        if with_evidence:
+            evidence += [EvidenceRow(col.id, i["id"], e["page"], e["line"], e["strength"],
+                                     e["text"].strip())
+                         for i in t["indicators"] for e in i["evidence"]]
     return Row(path=path, sha256=data["source"]["sha256"], format=data["source"]["format"],
                identity=ident, levels=tuple(levels), score=float(data["summary"]["score"]),
                found=tuple(found), evidence=tuple(evidence))
@@ -149,9 +154,10 @@ def select(matrix: Matrix, query: Query) -> Matrix:
     rows = [r for r in matrix.rows if _keep(r, query, ids)]
     rows.sort(key=_sort_key(query.sort, ids), reverse=query.reverse)
     keep = [ids.index(t) for t in query.topics] if query.topics else list(range(len(ids)))
+    kept_ids = {ids[i] for i in keep}
     rows = [replace(r, levels=tuple(r.levels[i] for i in keep),
                     found=tuple(r.found[i] for i in keep),
-                    evidence=tuple(e for e in r.evidence if e.topic in {ids[i] for i in keep}))
+                    evidence=tuple(e for e in r.evidence if e.topic in kept_ids))
             for r in rows]
     topics = tuple(matrix.topics[i] for i in keep)
     return replace(matrix, topics=topics, rows=tuple(rows),
