@@ -153,8 +153,9 @@ def batch_figures(files: Sequence[Path], runs: int, env: dict[str, str]) -> dict
         print(f"`csrscan compare --jobs 1` vs `--jobs 2`: SKIPPED, no compare command on this "
               f"branch (`compare --help` exit {probe.code}, prints scan's help)", flush=True)
     result["compare"] = jobs_speedup(
-        "csrscan compare", lambda j: csrscan_cmd("compare", "--jobs", str(j), "--format",
-                                                 "json", *map(str, files)),
+        # --no-cache: every run reads its files, as a first batch over new filings does
+        "csrscan compare", lambda j: csrscan_cmd("compare", "--jobs", str(j), "--no-cache",
+                                                 "--format", "json", *map(str, files)),
         runs, env) if has_compare else None
     result["machine_parallelism"] = machine_parallelism(env)
     pool = [sys.executable, str(Path(__file__).resolve().parent / "pool_scan.py")]
