@@ -45,10 +45,12 @@ def can_fork() -> bool:
     return mp is None or not mp.current_process().daemon
 
 
-def part_bounds(count: int, jobs: int) -> list[tuple[int, int]]:
-    """[start, stop) ranges cutting `count` pages into at most `jobs` parts."""
+def part_bounds(count: int, jobs: int, first_weight: float = 1.0) -> list[tuple[int, int]]:
+    """[start, stop) ranges cutting `count` pages into at most `jobs` parts; the
+    first part is `first_weight` times as long as each of the others."""
     parts = max(1, min(jobs, count // MIN_PAGES_PER_PART))
-    cuts = [count * i // parts for i in range(parts + 1)]
+    total = first_weight + parts - 1
+    cuts = [0, *(round(count * (first_weight + i) / total) for i in range(parts - 1)), count]
     return list(itertools.pairwise(cuts))
 
 

@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -28,8 +29,18 @@ from csrscan.rules import select_pack
 mb = load_make_bad()
 PAGES = 14
 IMAGE_PAGES = (6, 13)  # 1-based: one in the middle part, one in the last
-# With parts of at least 4 pages, 14 pages in 3 jobs are pages 1-4, 5-9, 10-14.
-FIRST_OF_PART = (5, 10)
+SMALL_PART = 4  # pages: with parts this small, 14 pages in 3 jobs are 3 parts
+
+
+def _first_pages_of_parts() -> tuple[int, int]:
+    """1-based first pages of the second and third parts of the test PDF."""
+    with mock.patch.object(forked, "MIN_PAGES_PER_PART", SMALL_PART):
+        bounds = forked.part_bounds(PAGES, 3, split.FIRST_PART_WEIGHT)
+    assert len(bounds) == 3
+    return bounds[1][0] + 1, bounds[2][0] + 1
+
+
+SECOND, THIRD = _first_pages_of_parts()
 
 
 def _pdf(texts: list[str], image_pages: tuple[int, ...] = ()) -> bytes:
@@ -48,20 +59,21 @@ def _pdf(texts: list[str], image_pages: tuple[int, ...] = ()) -> bytes:
 def _boundary_texts() -> list[str]:
     """Pages whose sentences run across the part boundaries.
 
-    Page 4 ends in the middle of a sentence that page 5 (the first page of the
-    second part) finishes; page 10 (first of the third part) is one line with
-    no break, which page 9's open sentence swallows whole; and every page
+    The page before the second part ends in the middle of a sentence that
+    the part's first page finishes; the third part's first page is one line
+    with no break, which the page before swallows whole; and every page
     has a running header and a page footer.
     """
     company, short = COMPANIES[2]
     texts = report_text_pages(ReportSpec(company, short, 2025, PAGES, seed=11))
-    body = {4: "报告期内本行持续完善客户个人信息保护的内部管理制度和技术防护措施并",
-            5: "对全体员工开展数据安全培训十二场，覆盖员工三千余人次。\n本行未发生数据泄露事件。",
-            9: "为便于老年客户办理业务本行在全部营业网点设置爱心窗口并配备",
-            10: "老花镜和轮椅等便民设施"}
+    body = {SECOND - 1: "报告期内本行持续完善客户个人信息保护的内部管理制度和技术防护措施并",
+            SECOND: "对全体员工开展数据安全培训十二场，覆盖员工三千余人次。\n"
+                    "本行未发生数据泄露事件。",
+            THIRD - 1: "为便于老年客户办理业务本行在全部营业网点设置爱心窗口并配备",
+            THIRD: "老花镜和轮椅等便民设施"}
     for number, text in body.items():
         lines = texts[number - 1].split("\n")
-        if number in (4, 9):  # the open sentence ends the page, above the footer
+        if number in (SECOND - 1, THIRD - 1):  # the open sentence ends the page
             texts[number - 1] = "\n".join([*lines[:6], text, lines[-1]])
         else:  # it starts the page, under the header
             texts[number - 1] = "\n".join([lines[0], text, *lines[1:6], lines[-1]])
@@ -89,8 +101,8 @@ def boundary_pdf() -> bytes:
 
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Split after 4 pages, so a 14-page test PDF has three parts."""
-    monkeypatch.setattr(forked, "MIN_PAGES_PER_PART", 4)
+    """Parts of a few pages, so a 14-page test PDF has three."""
+    monkeypatch.setattr(forked, "MIN_PAGES_PER_PART", SMALL_PART)
 
 
 @pytest.fixture
@@ -115,9 +127,11 @@ def test_part_bounds_cover_every_page_once() -> None:
     assert forked.part_bounds(300, 2) == [(0, 150), (150, 300)]
     assert forked.part_bounds(100, 2) == [(0, 100)]  # parts under 60 pages: no split
     assert forked.part_bounds(1000, 1) == [(0, 1000)]
-    parts = forked.part_bounds(1001, 8)
-    assert len(parts) == 8 and parts[0][0] == 0 and parts[-1][1] == 1001
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(parts))
+    assert forked.part_bounds(300, 2, 1.08) == [(0, 156), (156, 300)]  # the parent's share
+    for weight in (1.0, split.FIRST_PART_WEIGHT):
+        parts = forked.part_bounds(1001, 8, weight)
+        assert len(parts) == 8 and parts[0][0] == 0 and parts[-1][1] == 1001
+        assert all(a[1] == b[0] and b[1] - b[0] >= 120 for a, b in itertools.pairwise(parts))
 
 
 def test_split_scan_is_the_sequential_scan(report_pdf: bytes, small_parts: None,
@@ -140,9 +154,9 @@ def test_sentences_cut_at_part_boundaries(boundary_pdf: bytes, small_parts: None
     quotes = {(e.page, e.text) for t in three.topics for r in t.indicators
               for e in r.evidence}
     # each cut sentence is quoted whole, on the page where it starts
-    assert (4, "报告期内本行持续完善客户个人信息保护的内部管理制度和技术防护措施并"
+    assert (SECOND - 1, "报告期内本行持续完善客户个人信息保护的内部管理制度和技术防护措施并"
                "对全体员工开展数据安全培训十二场，覆盖员工三千余人次。") in quotes
-    assert (9, "为便于老年客户办理业务本行在全部营业网点设置爱心窗口并配备"
+    assert (THIRD - 1, "为便于老年客户办理业务本行在全部营业网点设置爱心窗口并配备"
                "老花镜和轮椅等便民设施") in quotes
     # the running header is furniture in every part
     header = _boundary_texts()[0].split("\n")[0]
@@ -200,7 +214,7 @@ def test_a_crashing_helper_changes_nothing(report_pdf: bytes, small_parts: None,
     real = split.Part.finish
 
     def dies_in_child(self: split.Part, *args: Any) -> Any:
-        if os.getpid() != parent and self.lo > 4:
+        if os.getpid() != parent and self.lo >= THIRD - 1:
             os._exit(9)  # like a segfault in the PDF library: no answer at all
         return real(self, *args)
     expected = _scan(report_pdf, 1)
