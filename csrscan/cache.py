@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,10 @@ def cache_root(explicit: str | None = None) -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env)
+    if sys.platform.startswith("linux"):
+        # platformdirs' rule on Linux (XDG), without its import: 6–14 ms on every command
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return Path(base) / "csrscan"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("csrscan", appauthor=False))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,19 @@ def test_compiled_entries_follow_the_pack_and_stay_few(
         old.write_bytes(b"broken")
     assert packcache.load_or_build("compiled", pack, build, str) == "index"
     assert len(built) == packcache.KEEP_ENTRIES + 4  # a broken entry is built again
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+@pytest.mark.parametrize("xdg", [None, "", "/tmp/xdg-cache-here"])
+def test_default_cache_folder_is_platformdirs_own(xdg: str | None,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    from csrscan.cache import cache_root
+
+    monkeypatch.delenv("CSRSCAN_CACHE_DIR", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache_root() == Path(platformdirs.user_cache_dir("csrscan", appauthor=False))
