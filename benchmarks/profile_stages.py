@@ -9,7 +9,7 @@ In-process, on benchmarks/out/long_<pages>p_emb.pdf (built if missing):
 2. each stage (ingest, normalize, segment, match, score, render) with the
    library functions: first run and median of --repeat, plus the peak RSS
    reached after the stage;
-3. cProfile of the whole CLI scan (`python -m cProfile -m csrscan scan … -f json`),
+3. cProfile of the whole CLI scan (`cli.main(["scan", …, "-f", "json"])` under cProfile),
    top functions by cumulative and by own time;
 4. `python -X importtime -c 'import csrscan.cli'`: the biggest imports.
 """
@@ -138,7 +138,11 @@ def satisfiable(cp: Any, present: set[str]) -> bool:
 
 def cprofile_cli(path: Path, top: int, root: Path) -> None:
     prof = OUT / f"scan_{path.stem}.prof"
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "csrscan", "scan",
+    # cli.main, not `-m csrscan`: the command's fast exit would skip writing the profile
+    script = OUT / "cli_main.py"
+    script.write_text("import sys\nfrom csrscan.cli import main\nmain(sys.argv[1:])\n",
+                      encoding="utf-8")
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), str(script), "scan",
            str(path), "--format", "json"]
     subprocess.run(cmd, env=csrscan_env(root), stdout=subprocess.DEVNULL, check=True,
                    cwd=NEUTRAL_CWD)
