@@ -33,6 +33,9 @@ class JobSpec:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     use_cache: bool = True
     cache_dir: str | None = None  # None: the worker's own default
+    # every quote in the result (journal, xlsx, html, --db show them); without,
+    # a report crosses to the parent a fraction of its size (~2,000 quotes each)
+    quotes: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,7 @@ def _scan(path: str, sha: str, spec: JobSpec, pack: Pack) -> tuple[dict[str, Any
         if store and doc.sha256 == sha:
             store.put(doc)
     report = document_to_report(doc, pack)
-    data = report_to_dict(report)
+    data = report_to_dict(report, quotes=spec.quotes)
     ident = identify(doc)
     data["identity"] = {"company": ident.company, "year": ident.year,
                         "company_rule": ident.company_rule, "year_rule": ident.year_rule}

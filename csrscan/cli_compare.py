@@ -135,8 +135,10 @@ def compare(
 
     overrides = read_manifest(manifest) if manifest else None
     files = _without_outputs(discover(paths), output, journal, db)
+    shows_quotes = db is not None or fmt in (MatrixFormat.xlsx, MatrixFormat.html)
     spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes),
-                   use_cache=not no_cache, cache_dir=_cache_dir(executor))
+                   use_cache=not no_cache, cache_dir=_cache_dir(executor),
+                   quotes=shows_quotes or journal is not None or fmt is MatrixFormat.jsonl)
     run = _executor(executor, scheduler, jobs, timeout, max_tasks_per_child)
     outcomes = _run(FileTask(spec, the_pack), files, run, journal, resume, progress.value,
                     stdout_jsonl=fmt is MatrixFormat.jsonl and output is None,
@@ -144,8 +146,7 @@ def compare(
     from .matrix import build_matrix, topic_columns
 
     full = build_matrix(outcomes, the_pack.id, the_pack.version, topic_columns(the_pack),
-                        overrides, with_evidence=db is not None
-                        or fmt in (MatrixFormat.xlsx, MatrixFormat.html))
+                        overrides, with_evidence=shows_quotes)
     if db is not None:
         from .db import append_run
 

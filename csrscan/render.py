@@ -12,9 +12,11 @@ from .models import STRENGTHS, Evidence, IndicatorResult, Report, TopicResult
 SCHEMA = "csrscan.report/1"
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The `csrscan.report/1` contract (docs/json.md)."""
-    return {**_report_head(report), "topics": [topic_to_dict(t) for t in report.topics],
+def report_to_dict(report: Report, quotes: bool = True) -> dict[str, Any]:
+    """The `csrscan.report/1` contract (docs/json.md); `quotes=False` leaves every
+    evidence and mentions list empty (compare, when no output shows them)."""
+    return {**_report_head(report),
+            "topics": [topic_to_dict(t, quotes) for t in report.topics],
             **_report_tail(report)}
 
 
@@ -34,9 +36,10 @@ def _report_tail(report: Report) -> dict[str, Any]:
             "warnings": sorted(report.warnings)}
 
 
-def topic_to_dict(topic: TopicResult) -> dict[str, Any]:
-    return {**_topic_head(topic), "indicators": [indicator_to_dict(r) for r in topic.indicators],
-            "mentions": [evidence_to_dict(e) for e in topic.mentions]}
+def topic_to_dict(topic: TopicResult, quotes: bool = True) -> dict[str, Any]:
+    return {**_topic_head(topic),
+            "indicators": [indicator_to_dict(r, quotes) for r in topic.indicators],
+            "mentions": [evidence_to_dict(e) for e in topic.mentions] if quotes else []}
 
 
 def _topic_head(topic: TopicResult) -> dict[str, Any]:
@@ -44,9 +47,9 @@ def _topic_head(topic: TopicResult) -> dict[str, Any]:
             "status": topic.status, "score": topic.score}
 
 
-def indicator_to_dict(result: IndicatorResult) -> dict[str, Any]:
+def indicator_to_dict(result: IndicatorResult, quotes: bool = True) -> dict[str, Any]:
     return {**_indicator_head(result),
-            "evidence": [evidence_to_dict(e) for e in result.evidence]}
+            "evidence": [evidence_to_dict(e) for e in result.evidence] if quotes else []}
 
 
 def _indicator_head(result: IndicatorResult) -> dict[str, Any]:

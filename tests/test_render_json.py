@@ -70,3 +70,14 @@ def test_chunks_join_to_the_whole() -> None:
     report = odd_report()
     assert "".join(json_chunks(report)) == render_json(report)
     assert len(list(json_chunks(report))) == 2 + len(report.topics)
+
+
+def test_without_quotes_only_the_quote_lists_are_empty() -> None:
+    report = scan(SAMPLES / "draft_thin.md")
+    full, slim = report_to_dict(report), report_to_dict(report, quotes=False)
+    assert any(i["evidence"] for t in full["topics"] for i in t["indicators"])
+    for topic in full["topics"]:
+        topic["mentions"] = []
+        for indicator in topic["indicators"]:
+            indicator["evidence"] = []
+    assert slim == full  # found, strength, levels and scores are all still there
