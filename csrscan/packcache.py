@@ -62,13 +62,7 @@ def load_or_build(kind: str, pack: Pack, build: Callable[[Pack], T], cls: type[T
     digest = hashlib.sha256(f"{kind}\0{_code_digest()}\0".encode())
     digest.update(pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
     entry = cache_root() / "packs" / f"{kind}-{digest.hexdigest()}.pickle"
-    with contextlib.suppress(*_UNREADABLE):
-        cached = pickle.loads(entry.read_bytes())
-        if isinstance(cached, cls):
-            return cached
-    value = build(pack)
-    _store(entry, value)
-    return value
+    return _kept(entry, cls, lambda: build(pack))
 
 
 @lru_cache(maxsize=1)
@@ -88,14 +82,18 @@ _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeEr
 @lru_cache(maxsize=8)
 def _pack_for_key(key: str, path: str) -> Pack:
     """Within one process the same files give the same Pack object."""
-    entry = cache_root() / "packs" / f"pack-{key}.pickle"
+    return _kept(cache_root() / "packs" / f"pack-{key}.pickle", Pack, lambda: load_pack(path))
+
+
+def _kept(entry: Path, cls: type[T], build: Callable[[], T]) -> T:
+    """The object pickled at `entry`; else build() it and keep it there."""
     with contextlib.suppress(*_UNREADABLE):
         cached = pickle.loads(entry.read_bytes())
-        if isinstance(cached, Pack):
+        if isinstance(cached, cls):
             return cached
-    pack = load_pack(path)
-    _store(entry, pack)
-    return pack
+    value = build()
+    _store(entry, value)
+    return value
 
 
 def _store(entry: Path, value: object) -> None:
