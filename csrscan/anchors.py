@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -67,33 +68,28 @@ def regex_guards(pattern: str) -> Guard | None:
 
 def _every_required(items: list[tuple[Any, Any]]) -> list[set[str]]:
     """Every item of a sequence must match: the anchors of each one that has them."""
-    found: list[set[str]] = []
-    literal = ""
-    for op, av in items:
-        if op is _c.LITERAL:
-            literal += chr(av)
-            continue
-        if literal:
-            found.append({literal})
-            literal = ""
-        if (anchors := _item(op, av)) and all(anchors):
-            found.append(anchors)
-    return [*found, {literal}] if literal else found
+    return [found for found in _pieces(items) if found and all(found)]
 
 
 def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
     """Every item of a sequence must match: the first one that yields anchors wins."""
+    return next((found for found in _pieces(items) if found), None)
+
+
+def _pieces(items: list[tuple[Any, Any]]) -> Iterator[set[str] | None]:
+    """In order, lazily: each run of literal characters as one string, and the
+    anchors of every other item (None or empty when it has none)."""
     literal = ""
     for op, av in items:
         if op is _c.LITERAL:
             literal += chr(av)
             continue
         if literal:
-            return {literal}
-        found = _item(op, av)
-        if found:
-            return found
-    return {literal} if literal else None
+            yield {literal}
+            literal = ""
+        yield _item(op, av)
+    if literal:
+        yield {literal}
 
 
 def _item(op: Any, av: Any) -> set[str] | None:
