@@ -191,7 +191,9 @@ def local_executor(jobs: int, timeout: float | None, max_tasks: int = 50) -> Exe
         from .pool import Failed, run_pool
 
         task.warm()  # forked workers inherit the compiled pack and tokenizer
-        for res in run_pool(task, paths, jobs, timeout, initializer=task.warm,
+        # several workers: largest files first, so that none is left with a big one at the end
+        order = largest_first(paths) if jobs > 1 else paths
+        for res in run_pool(task, order, jobs, timeout, initializer=task.warm,
                             max_tasks=max_tasks):
             if isinstance(res, Failed):
                 yield Outcome(str(res.item), _quiet_sha(str(res.item)), res.kind,
@@ -199,6 +201,16 @@ def local_executor(jobs: int, timeout: float | None, max_tasks: int = 50) -> Exe
             else:
                 yield res
     return run
+
+
+def largest_first(paths: list[str]) -> list[str]:
+    """By size, largest first (ties by path); a file that cannot be read counts as empty."""
+    def size(path: str) -> int:
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            return 0
+    return sorted(paths, key=lambda p: (-size(p), p))
 
 
 def _quiet_sha(path: str) -> str:

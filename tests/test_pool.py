@@ -8,6 +8,8 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+
 from csrscan.pool import Failed, run_pool
 
 
@@ -96,3 +98,27 @@ def test_spawned_workers_run_the_real_task(tmp_path: Path) -> None:
     assert ok.ok and ok.data is not None
     assert ok.data["identity"]["company"] == "戊股份有限公司"
     assert by_path[str(tmp_path / "missing.txt")].kind == "input"
+
+
+def test_several_workers_take_the_largest_files_first(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from csrscan import batch, pool
+    from csrscan.rules import select_pack
+
+    sizes = {"a.txt": 10, "b.txt": 3000, "c.txt": 700, "d.txt": 3000}
+    for name, size in sizes.items():
+        (tmp_path / name).write_text("字" * size, encoding="utf-8")
+    paths = [*sorted(str(tmp_path / n) for n in sizes), str(tmp_path / "gone.txt")]
+    given: list[list[str]] = []
+
+    def record(task: object, items: list[str], jobs: int, *args: object,
+               **kwargs: object) -> list[object]:
+        given.append(list(items))
+        return []
+    monkeypatch.setattr(pool, "run_pool", record)
+    task = batch.FileTask(batch.JobSpec(use_cache=False), select_pack(None, ()))
+    for jobs in (1, 2):
+        assert list(batch.local_executor(jobs, None)(task, paths)) == []
+    names = [[Path(p).name for p in items] for items in given]
+    assert names[0] == ["a.txt", "b.txt", "c.txt", "d.txt", "gone.txt"]  # one worker: as given
+    assert names[1] == ["b.txt", "d.txt", "c.txt", "a.txt", "gone.txt"]
