@@ -45,12 +45,14 @@ def can_fork() -> bool:
     return mp is None or not mp.current_process().daemon
 
 
-def part_bounds(count: int, jobs: int, first_weight: float = 1.0) -> list[tuple[int, int]]:
-    """[start, stop) ranges cutting `count` pages into at most `jobs` parts; the
-    first part is `first_weight` times as long as each of the others."""
+def part_bounds(count: int, jobs: int) -> list[tuple[int, int]]:
+    """[start, stop) ranges cutting `count` pages into at most `jobs` equal parts.
+
+    Equal is best measured: a larger first part (the parent's, to make up for
+    taking in the helpers' evidence) made 300 and 1,000 pages 1.5–3 % slower,
+    since the helpers then wait at the furniture count."""
     parts = max(1, min(jobs, count // MIN_PAGES_PER_PART))
-    total = first_weight + parts - 1
-    cuts = [0, *(round(count * (first_weight + i) / total) for i in range(parts - 1)), count]
+    cuts = [count * i // parts for i in range(parts + 1)]
     return list(itertools.pairwise(cuts))
 
 

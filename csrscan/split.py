@@ -56,10 +56,6 @@ from .normalize import (
 from .pipeline import FRONT_PAGES, make_report, pages_to_evidence
 
 Counts = tuple[int, int]
-# A helper's evidence costs the parent time to take in (~0.16 ms a page on
-# dense text, against ~2 ms a page of work): the parent takes a little more
-# of the document, so that both are done at the same moment.
-FIRST_PART_WEIGHT = 1.08
 _EVIDENCE_ROW = attrgetter(*(f.name for f in fields(Evidence)))  # Evidence(*row) rebuilds it
 
 
@@ -198,7 +194,7 @@ def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Repo
     doc = open_pdf(data, name, options.password)
     try:
         count = page_count(doc, name, options.max_pages)
-        bounds = forked.part_bounds(count, options.jobs, FIRST_PART_WEIGHT)
+        bounds = forked.part_bounds(count, options.jobs)
         if len(bounds) < 2 or not forked.can_fork():
             return None
         warm_matcher(pack)  # before forking: helpers inherit the automaton and tokenizer

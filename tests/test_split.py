@@ -35,7 +35,7 @@ SMALL_PART = 4  # pages: with parts this small, 14 pages in 3 jobs are 3 parts
 def _first_pages_of_parts() -> tuple[int, int]:
     """1-based first pages of the second and third parts of the test PDF."""
     with mock.patch.object(forked, "MIN_PAGES_PER_PART", SMALL_PART):
-        bounds = forked.part_bounds(PAGES, 3, split.FIRST_PART_WEIGHT)
+        bounds = forked.part_bounds(PAGES, 3)
     assert len(bounds) == 3
     return bounds[1][0] + 1, bounds[2][0] + 1
 
@@ -127,11 +127,9 @@ def test_part_bounds_cover_every_page_once() -> None:
     assert forked.part_bounds(300, 2) == [(0, 150), (150, 300)]
     assert forked.part_bounds(100, 2) == [(0, 100)]  # parts under 60 pages: no split
     assert forked.part_bounds(1000, 1) == [(0, 1000)]
-    assert forked.part_bounds(300, 2, 1.08) == [(0, 156), (156, 300)]  # the parent's share
-    for weight in (1.0, split.FIRST_PART_WEIGHT):
-        parts = forked.part_bounds(1001, 8, weight)
-        assert len(parts) == 8 and parts[0][0] == 0 and parts[-1][1] == 1001
-        assert all(a[1] == b[0] and b[1] - b[0] >= 120 for a, b in itertools.pairwise(parts))
+    parts = forked.part_bounds(1001, 8)
+    assert len(parts) == 8 and parts[0][0] == 0 and parts[-1][1] == 1001
+    assert all(a[1] == b[0] and b[1] - b[0] >= 120 for a, b in itertools.pairwise(parts))
 
 
 def test_split_scan_is_the_sequential_scan(report_pdf: bytes, small_parts: None,
