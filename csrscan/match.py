@@ -77,12 +77,6 @@ def _evidence(sentence: Sentence, findings: tuple[Finding, ...]) -> list[Evidenc
             for indicator, terms, strength in findings]
 
 
-def sentence_to_evidence(sentence: Sentence, cp: CompiledPack,
-                         subjects: Sequence[str] = ()) -> list[Evidence]:
-    """Evidence from one sentence, for every indicator it satisfies."""
-    return _evidence(sentence, sentence_findings(sentence.norm, cp, subjects))
-
-
 def sentence_findings(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
                       ) -> tuple[Finding, ...]:
     """(indicator id, matched terms, strength) for every indicator the
