@@ -218,10 +218,3 @@ def _quiet_sha(path: str) -> str:
         return file_sha256(path)
     except OSError:
         return ""
-
-
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1

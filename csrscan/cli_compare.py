@@ -185,9 +185,10 @@ def _executor(kind: ExecutorKind, scheduler: str | None, jobs: int | None, timeo
         from .executor_dask import dask_executor
 
         return dask_executor(scheduler)
-    from .batch import default_jobs, local_executor
+    from .batch import local_executor
+    from .forked import available_cores
 
-    return local_executor(jobs or default_jobs(), timeout or None, max_tasks)
+    return local_executor(jobs or available_cores(), timeout or None, max_tasks)
 
 
 def _run(task: object, files: list[str], run: Executor, journal: Path | None, resume: bool,
