@@ -17,6 +17,7 @@ import contextlib
 import itertools
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -68,6 +69,11 @@ class Channel:
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self.writer.write(_LENGTH.pack(len(data)) + data)
         self.writer.flush()
+
+    def waiting(self) -> bool:
+        """A message has arrived (without reading it or blocking)."""
+        assert self.reader is not None
+        return bool(select.select([self.reader], [], [], 0)[0])
 
     def recv(self) -> Any:
         assert self.reader is not None

@@ -14,7 +14,7 @@ a silently cut report would score later topics as missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,12 +82,14 @@ def read_pdf(data: bytes, name: str, options: IngestOptions,
                     warnings=issue_warnings(issues.by_kind, options.ocr))
 
 
-def read_range(doc: Any, data: bytes, password: str | None, start: int, stop: int
+def read_pages(doc: Any, data: bytes, password: str | None, indices: Iterable[int]
                ) -> tuple[list[Page], dict[str, list[int]]]:
-    """Pages start..stop-1 (no OCR) and their problems, by kind (split.py reads so)."""
+    """The pages at 0-based `indices`, in that order (no OCR), and their problems
+    by kind: split.py reads page ranges so.  `indices` is consumed one page at a
+    time, so a generator may decide the next page (prefetch.py does)."""
     fallback = _Fallback(data, password)
     issues = _Issues()
-    pages = [_read_page(doc, fallback, i, issues, None) for i in range(start, stop)]
+    pages = [_read_page(doc, fallback, i, issues, None) for i in indices]
     return pages, issues.by_kind
 
 

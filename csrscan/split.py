@@ -35,10 +35,10 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
-from . import forked
+from . import forked, prefetch
 from .grade import own_names
 from .ingest import IngestOptions, sha256_hex
-from .ingest_pdf import has_text, issue_warnings, open_pdf, page_count, read_range
+from .ingest_pdf import has_text, issue_warnings, open_pdf, page_count, read_pages
 from .match import warm_matcher
 from .models import Evidence, NormPage, Pack, Page, Report, SourceInfo
 from .normalize import (
@@ -117,22 +117,30 @@ class PartResult:
 
 @dataclass(slots=True)
 class Part:
-    """Pages lo..hi-1 of an open PDF, worked on in one process."""
+    """Pages lo..hi-1 of an open PDF, worked on in one process; `before` and
+    `after` are its first and last pages if a reader read them (prefetch.py)."""
 
     doc: Any
     data: bytes
     password: str | None
     lo: int
     hi: int
+    before: prefetch.Ahead = field(default_factory=prefetch.Ahead)
+    after: prefetch.Ahead = field(default_factory=prefetch.Ahead)
     pages: list[Page] = field(default_factory=list)
     lines: list[list[Line]] = field(default_factory=list)
     normed: list[NormPage] = field(default_factory=list)
 
     def read(self) -> PartRead:
-        pages, issues = read_range(self.doc, self.data, self.password, self.lo, self.hi)
-        self.pages, self.lines = pages, [page_to_lines(p) for p in pages]
-        return PartRead(edge_counts(self.lines), issues, sum(len(p.text) for p in pages),
-                        has_text(pages, issues))
+        before, after = self.before, self.after
+        own = range(self.lo + len(before.pages), self.hi - len(after.pages))
+        pages, issues = read_pages(self.doc, self.data, self.password, own)
+        self.pages = [*before.pages, *pages, *after.pages]
+        self.lines = [*before.lines, *map(page_to_lines, pages), *after.lines]
+        issues = prefetch.merge_issues(prefetch.merge_issues(dict(before.issues), issues),
+                                       after.issues)
+        return PartRead(edge_counts(self.lines), issues, sum(len(p.text) for p in self.pages),
+                        has_text(self.pages, issues))
 
     def normalize(self, furniture: frozenset[str]) -> list[NormPage]:
         if not self.normed:
@@ -197,18 +205,29 @@ def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Repo
         bounds = forked.part_bounds(count, options.jobs)
         if len(bounds) < 2 or not forked.can_fork():
             return None
-        warm_matcher(pack)  # before forking: helpers inherit the automaton and tokenizer
-        helpers = [forked.start(_serve, doc, data, options.password, lo, hi, pack)
-                   for lo, hi in bounds[1:]]
+        readers = prefetch.start(doc, data, options.password, bounds)
+        try:  # while readers read ahead (prefetch.py), build what the helpers inherit
+            warm_matcher(pack)
+        finally:
+            aheads = prefetch.stop(readers)
+        parts = _parts(doc, data, options.password, bounds, aheads)
+        helpers = [forked.start(_serve, part, pack) for part in parts[1:]]
         try:
-            return _scan_parts([Part(doc, data, options.password, lo, hi) for lo, hi in bounds],
-                               helpers, data, name, pack, count)
+            return _scan_parts(parts, helpers, data, name, pack, count)
         finally:
             for helper in helpers:
                 if helper is not None:
                     helper.close()
     finally:
         doc.close()
+
+
+def _parts(doc: Any, data: bytes, password: str | None, bounds: Sequence[tuple[int, int]],
+           aheads: Sequence[tuple[prefetch.Ahead, prefetch.Ahead]]) -> list[Part]:
+    """The parts, each given the pages read ahead beside its boundaries."""
+    edges = [(prefetch.Ahead(), prefetch.Ahead()), *aheads, (prefetch.Ahead(), prefetch.Ahead())]
+    return [Part(doc, data, password, lo, hi, before=edges[i][1], after=edges[i + 1][0])
+            for i, (lo, hi) in enumerate(bounds)]
 
 
 def _scan_parts(parts: list[Part], helpers: list[forked.Helper | None], data: bytes,
@@ -258,10 +277,8 @@ def _join(results: Sequence[PartResult], pack: Pack, names: tuple[str, ...]) -> 
     return tally
 
 
-def _serve(conn: forked.Channel, doc: Any, data: bytes, password: str | None, lo: int, hi: int,
-           pack: Pack) -> None:
+def _serve(conn: forked.Channel, part: Part, pack: Pack) -> None:
     """A helper's side: read, wait for furniture and names, finish."""
-    part = Part(doc, data, password, lo, hi)
     conn.send(part.read())
     furniture, names = conn.recv()
     conn.send(part.finish(furniture, names, pack))

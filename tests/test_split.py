@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from ingest_support import load_make_bad
 from zh_text import COMPANIES, ReportSpec, report_text_pages
 
-from csrscan import forked, split
+from csrscan import forked, prefetch, split
 from csrscan.cli import main
 from csrscan.ingest import IngestOptions
 from csrscan.models import Page, Report
@@ -107,15 +107,23 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def answers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Records, per message asked of a helper, whether it answered."""
+    """Records, per message asked of a part's helper (not of a reader), whether it answered."""
     seen: list[bool] = []
-    real = forked.Helper.recv
+    readers: list[forked.Helper | None] = []
+    real_start, real_recv = prefetch.start, forked.Helper.recv
 
-    def spy(self: forked.Helper) -> Any:
-        value = real(self)
-        seen.append(value is not None)
+    def start_spy(*args: Any) -> list[forked.Helper | None]:
+        started = real_start(*args)
+        readers.extend(started)
+        return started
+
+    def recv_spy(self: forked.Helper) -> Any:
+        value = real_recv(self)
+        if not any(self is r for r in readers):
+            seen.append(value is not None)
         return value
-    monkeypatch.setattr(forked.Helper, "recv", spy)
+    monkeypatch.setattr(prefetch, "start", start_spy)
+    monkeypatch.setattr(forked.Helper, "recv", recv_spy)
     return seen
 
 
@@ -292,3 +300,85 @@ def test_cli_jobs_give_the_same_json(boundary_pdf: bytes, small_parts: None, tmp
     report = json.loads(outputs[1])
     assert report["source"]["pages"] == PAGES
     assert any(t["level"] != "missing" for t in report["topics"])
+
+
+# ---- readers: pages read ahead while the parent builds the tokenizer (prefetch.py)
+
+def test_reader_windows_and_order() -> None:
+    assert prefetch.windows([(0, 150), (150, 300)]) == [(0, 150, 300)]
+    # with three parts, two readers meet halfway inside the middle part
+    assert prefetch.windows([(0, 4), (4, 9), (9, 14)]) == [(0, 4, 6), (6, 9, 14)]
+    never = lambda: False  # noqa: E731
+    assert list(prefetch.outward((0, 4, 6), never)) == [3, 4, 2, 5, 1, 0]
+    assert list(prefetch.outward((6, 9, 14), never)) == [8, 9, 7, 10, 6, 11, 12, 13]
+    asked = iter([False, False, False, True])
+    assert list(prefetch.outward((0, 150, 300), lambda: next(asked))) == [149, 150, 148]
+
+
+def test_pages_read_ahead_travel_as_they_were(report_pdf: bytes) -> None:
+    import pickle
+
+    from csrscan.ingest_pdf import open_pdf, read_pages
+    doc = open_pdf(report_pdf, "r.pdf", None)
+    try:
+        ahead = prefetch.Ahead()
+        for index in (4, 5, 6):  # page 6 is an image: it brings its problem along
+            (page,), issues = read_pages(doc, report_pdf, None, (index,))
+            ahead.add(page, issues)
+    finally:
+        doc.close()
+    copy = pickle.loads(pickle.dumps(ahead))
+    assert copy == ahead and copy.lines[0] == page_to_lines(ahead.pages[0])
+    assert copy.issues == {"no text layer": [6]}
+
+
+@pytest.fixture
+def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Pages each reader handed over, per boundary."""
+    counts: list[int] = []
+    real = prefetch.stop
+
+    def spy(readers: Any) -> Any:
+        aheads = real(readers)
+        counts.extend(len(below.pages) + len(above.pages) for below, above in aheads)
+        return aheads
+    monkeypatch.setattr(prefetch, "stop", spy)
+    return counts
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 5, None])
+def test_pages_read_ahead_give_the_sequential_scan(boundary_pdf: bytes, report_pdf: bytes,
+                                                   small_parts: None, limit: int | None,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   handed_over: list[int]) -> None:
+    """Readers that read `limit` pages each (None: their whole window, until
+    the next boundary or halfway to it) change nothing, whatever the pages:
+    sentences cut at the part boundaries, image pages with their warnings."""
+    expected = [_scan(boundary_pdf, 1), _scan(report_pdf, 1)]
+    real = prefetch.outward
+    monkeypatch.setattr(forked.Channel, "waiting", lambda self: False)  # read on regardless
+    monkeypatch.setattr(prefetch, "outward",
+                        lambda window, stopped: itertools.islice(real(window, stopped), limit))
+    assert [_scan(boundary_pdf, 3), _scan(report_pdf, 3)] == expected
+    windows = [6, 8]  # pages in each reader's window: (0, 4, 6) and (6, 9, 14)
+    assert handed_over == [min(limit, w) if limit is not None else w for w in windows] * 2
+
+
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_a_failing_reader_changes_nothing(report_pdf: bytes, small_parts: None, how: str,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          handed_over: list[int]) -> None:
+    expected = _scan(report_pdf, 1)
+    from csrscan.ingest_pdf import read_pages as real
+    parent = os.getpid()
+
+    def broken(*args: Any) -> Any:
+        if os.getpid() != parent:
+            if how == "dies":
+                os._exit(9)
+            raise RuntimeError("reader broke")
+        return real(*args)
+    monkeypatch.setattr(forked.Channel, "waiting", lambda self: False)
+    monkeypatch.setattr(prefetch, "read_pages", broken)
+    assert _scan(report_pdf, 3) == expected
+    assert handed_over == [0, 0]  # nothing came from the readers: the parts read it all
