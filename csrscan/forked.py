@@ -70,10 +70,10 @@ class Channel:
         self.writer.write(_LENGTH.pack(len(data)) + data)
         self.writer.flush()
 
-    def waiting(self) -> bool:
-        """A message has arrived (without reading it or blocking)."""
+    def waiting(self, timeout: float = 0.0) -> bool:
+        """A message has arrived, or does within `timeout` s (nothing is read)."""
         assert self.reader is not None
-        return bool(select.select([self.reader], [], [], 0)[0])
+        return bool(select.select([self.reader], [], [], timeout)[0])
 
     def recv(self) -> Any:
         assert self.reader is not None
@@ -117,10 +117,15 @@ class Helper:
             return False
         return True
 
-    def recv(self) -> Any:
+    def recv(self, timeout: float | None = None) -> Any:
+        """The child's next message; None if it failed, or sent nothing in `timeout` s
+        (it is then killed)."""
         if self.failed:
             return None
         try:
+            if timeout is not None and not self.channel.waiting(timeout):
+                self.close(wait=0)
+                return None
             return self.channel.recv()
         except (EOFError, OSError, pickle.UnpicklingError):  # died without answering
             self.close()

@@ -27,6 +27,9 @@ from .normalize import Line, page_to_lines
 
 Issues = dict[str, list[int]]  # problem kind → page numbers, as ingest_pdf reports them
 STOP = "stop"
+# A reader stops after the page it is on.  One that takes longer to answer
+# (a page that needs the pdfminer fallback) is killed: the parts read its pages.
+PATIENCE = 0.25  # seconds
 
 
 @dataclass(slots=True)
@@ -74,7 +77,7 @@ def stop(readers: Sequence[forked.Helper | None]) -> list[tuple[Ahead, Ahead]]:
             reader.send(STOP)
     out = []
     for reader in readers:
-        answer = reader.recv() if reader is not None else None
+        answer = reader.recv(timeout=PATIENCE) if reader is not None else None
         out.append(answer if answer is not None else (Ahead(), Ahead()))
         if reader is not None:
             reader.close()

@@ -117,8 +117,8 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         readers.extend(started)
         return started
 
-    def recv_spy(self: forked.Helper) -> Any:
-        value = real_recv(self)
+    def recv_spy(self: forked.Helper, timeout: float | None = None) -> Any:
+        value = real_recv(self, timeout)
         if not any(self is r for r in readers):
             seen.append(value is not None)
         return value
@@ -277,6 +277,13 @@ def test_helpers_answer_fail_and_are_reaped() -> None:
     started = time.monotonic()
     helper.close(wait=0.2)  # a helper that never ends is killed
     assert time.monotonic() - started < 5
+    helper = forked.start(_hangs)
+    assert helper is not None
+    pid = helper.pid
+    assert helper.recv(timeout=0.1) is None and helper.failed  # no answer in time: killed
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+    assert time.monotonic() - started < 5
 
 
 def test_short_pdfs_are_not_split(report_pdf: bytes, answers: list[bool]) -> None:
@@ -356,9 +363,8 @@ def test_pages_read_ahead_give_the_sequential_scan(boundary_pdf: bytes, report_p
     sentences cut at the part boundaries, image pages with their warnings."""
     expected = [_scan(boundary_pdf, 1), _scan(report_pdf, 1)]
     real = prefetch.outward
-    monkeypatch.setattr(forked.Channel, "waiting", lambda self: False)  # read on regardless
-    monkeypatch.setattr(prefetch, "outward",
-                        lambda window, stopped: itertools.islice(real(window, stopped), limit))
+    monkeypatch.setattr(prefetch, "outward",  # read on regardless of the parent's stop
+                        lambda window, _: itertools.islice(real(window, lambda: False), limit))
     assert [_scan(boundary_pdf, 3), _scan(report_pdf, 3)] == expected
     windows = [6, 8]  # pages in each reader's window: (0, 4, 6) and (6, 9, 14)
     assert handed_over == [min(limit, w) if limit is not None else w for w in windows] * 2
@@ -378,7 +384,28 @@ def test_a_failing_reader_changes_nothing(report_pdf: bytes, small_parts: None, 
                 os._exit(9)
             raise RuntimeError("reader broke")
         return real(*args)
-    monkeypatch.setattr(forked.Channel, "waiting", lambda self: False)
+    real_outward = prefetch.outward
+    monkeypatch.setattr(prefetch, "outward", lambda window, _: real_outward(window, lambda: False))
     monkeypatch.setattr(prefetch, "read_pages", broken)
     assert _scan(report_pdf, 3) == expected
     assert handed_over == [0, 0]  # nothing came from the readers: the parts read it all
+
+
+def test_a_reader_stuck_on_a_page_is_not_waited_for(report_pdf: bytes, small_parts: None,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    handed_over: list[int]) -> None:
+    """A reader stops only between pages: one busy with a slow page past
+    PATIENCE is killed, and its pages are read by the parts."""
+    from csrscan.ingest_pdf import read_pages as real
+    expected = _scan(report_pdf, 1)
+    parent = os.getpid()
+
+    def slow(*args: Any) -> Any:
+        if os.getpid() != parent:
+            time.sleep(30)  # like pdfminer on a hostile page
+        return real(*args)
+    monkeypatch.setattr(prefetch, "read_pages", slow)
+    started = time.monotonic()
+    assert _scan(report_pdf, 3) == expected
+    assert time.monotonic() - started < 10
+    assert handed_over == [0, 0]
