@@ -73,8 +73,8 @@ MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this m
 
 
 JobsOpt = Annotated[Optional[int], typer.Option(
-    "--jobs", "-j", min=1, help="Processes sharing one long PDF (default: the CPU count; "
-    "only PDFs of 120+ pages are split).")]
+    "--jobs", "-j", min=1, help="Processes sharing one PDF (default: the CPU count; "
+    "PDFs of 50+ pages are split, shorter ones of 8+ pages are read ahead).")]
 
 
 def ingest_options(encoding: str | None, password: str | None, ocr: bool,

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-MIN_PAGES_PER_PART = 60  # below this a part does not pay for its fork and pipe
+MIN_PAGES_PER_PART = 25  # below this a part does not pay for its fork and pipe (measured)
 _LENGTH = struct.Struct("<Q")  # a message: its pickled length, then the pickle
 
 

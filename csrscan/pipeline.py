@@ -29,7 +29,7 @@ def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptio
 def scan_bytes(data: bytes, name: str, pack: Pack,
                options: IngestOptions = IngestOptions()) -> Report:
     if options.jobs > 1 and not options.ocr and data.startswith(b"%PDF-"):
-        from .split import scan_pdf  # lazy: only long PDFs use it
+        from .split import scan_pdf  # lazy: only PDFs with --jobs > 1 use it
 
         report = scan_pdf(data, name, pack, options)
         if report is not None:

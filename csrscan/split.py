@@ -197,13 +197,16 @@ def carry_across(parts: Sequence[tuple[Sequence[NormPage], NormPage | None]]
 
 
 def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report | None:
-    """The scan of a long PDF on `options.jobs` processes; None when it does not apply
-    (too few pages for two parts, no forking here): then scan sequentially."""
+    """The scan of a PDF on `options.jobs` processes; None when it does not apply
+    (one job, too few pages to read ahead, no forking here): then scan sequentially.
+
+    A PDF too short for two parts is one part, done here, with one reader
+    reading from its end while the tokenizer is built (prefetch.py)."""
     doc = open_pdf(data, name, options.password)
     try:
         count = page_count(doc, name, options.max_pages)
         bounds = forked.part_bounds(count, options.jobs)
-        if len(bounds) < 2 or not forked.can_fork():
+        if options.jobs < 2 or count < prefetch.MIN_PAGES or not forked.can_fork():
             return None
         readers = prefetch.start(doc, data, options.password, bounds)
         try:  # while readers read ahead (prefetch.py), build what the helpers inherit
@@ -224,9 +227,12 @@ def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Repo
 
 def _parts(doc: Any, data: bytes, password: str | None, bounds: Sequence[tuple[int, int]],
            aheads: Sequence[tuple[prefetch.Ahead, prefetch.Ahead]]) -> list[Part]:
-    """The parts, each given the pages read ahead beside its boundaries."""
-    edges = [(prefetch.Ahead(), prefetch.Ahead()), *aheads, (prefetch.Ahead(), prefetch.Ahead())]
-    return [Part(doc, data, password, lo, hi, before=edges[i][1], after=edges[i + 1][0])
+    """The parts, each given the pages read ahead beside its boundaries.
+
+    aheads[i] was read around the end of part i (see prefetch.windows)."""
+    nothing = (prefetch.Ahead(), prefetch.Ahead())
+    starts, ends = [nothing, *aheads], [*aheads, nothing]
+    return [Part(doc, data, password, lo, hi, before=starts[i][1], after=ends[i][0])
             for i, (lo, hi) in enumerate(bounds)]
 
 
