@@ -82,15 +82,29 @@ def read_pdf(data: bytes, name: str, options: IngestOptions,
                     warnings=issue_warnings(issues.by_kind, options.ocr))
 
 
+@dataclass(slots=True)
+class PageReader:
+    """Pages of an open PDF one at a time, in any order (no OCR), and their
+    problems: split.py and prefetch.py read so."""
+
+    doc: Any
+    fallback: _Fallback
+    issues: _Issues = field(default_factory=_Issues)
+
+    @classmethod
+    def of(cls, doc: Any, data: bytes, password: str | None) -> PageReader:
+        return cls(doc, _Fallback(data, password))
+
+    def read(self, index: int) -> Page:
+        """The page at 0-based `index`."""
+        return _read_page(self.doc, self.fallback, index, self.issues, None)
+
+
 def read_pages(doc: Any, data: bytes, password: str | None, indices: Iterable[int]
                ) -> tuple[list[Page], dict[str, list[int]]]:
-    """The pages at 0-based `indices`, in that order (no OCR), and their problems
-    by kind: split.py reads page ranges so.  `indices` is consumed one page at a
-    time, so a generator may decide the next page (prefetch.py does)."""
-    fallback = _Fallback(data, password)
-    issues = _Issues()
-    pages = [_read_page(doc, fallback, i, issues, None) for i in indices]
-    return pages, issues.by_kind
+    """The pages at 0-based `indices`, in that order, and their problems by kind."""
+    reader = PageReader.of(doc, data, password)
+    return [reader.read(i) for i in indices], reader.issues.by_kind
 
 
 def open_pdf(data: bytes, name: str, password: str | None) -> Any:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import forked
-from .ingest_pdf import read_pages
+from .ingest_pdf import PageReader
 from .models import Page
 from .normalize import Line, page_to_lines
 
@@ -43,10 +43,9 @@ class Ahead:
     lines: list[list[Line]] = field(default_factory=list)
     issues: Issues = field(default_factory=dict)
 
-    def add(self, page: Page, issues: Issues) -> None:
+    def add(self, page: Page) -> None:
         self.pages.append(page)
         self.lines.append(page_to_lines(page))
-        merge_issues(self.issues, issues)
 
     # Sent as plain tuples: unpickling thousands of slotted dataclasses costs 3× as much.
     def __getstate__(self) -> tuple[Any, ...]:
@@ -68,7 +67,8 @@ def merge_issues(into: Issues, more: Issues) -> Issues:
 
 def start(doc: Any, data: bytes, password: str | None, bounds: Sequence[tuple[int, int]]
           ) -> list[forked.Helper | None]:
-    """A reader for each boundary between the parts `bounds`, reading until `stop`."""
+    """A reader for each boundary between the parts `bounds` (for a single
+    part, its end), reading until `stop`."""
     return [forked.start(_read_around, doc, data, password, window)
             for window in windows(bounds)]
 
@@ -123,10 +123,13 @@ def _read_around(conn: forked.Channel, doc: Any, data: bytes, password: str | No
     """A reader's side: read outward until stopped, then send both sides."""
     below, above = Ahead(), Ahead()
     boundary = window[1]
+    pages = PageReader.of(doc, data, password)
     for index in outward(window, conn.waiting):
-        (page,), issues = read_pages(doc, data, password, (index,))
-        (below if index < boundary else above).add(page, issues)
+        (below if index < boundary else above).add(pages.read(index))
     conn.recv()  # the parent's stop, if the window ran out before it came
-    for key in ("pages", "lines"):  # read downward: put in page order
-        getattr(below, key).reverse()
+    below.pages.reverse()  # read downward: put in page order
+    below.lines.reverse()
+    for kind, numbers in pages.issues.by_kind.items():
+        for number in numbers:  # page numbers are 1-based, the boundary an index
+            (below if number <= boundary else above).issues.setdefault(kind, []).append(number)
     conn.send((below, above))

@@ -21,6 +21,7 @@ from zh_text import COMPANIES, ReportSpec, report_text_pages
 from csrscan import forked, prefetch, split
 from csrscan.cli import main
 from csrscan.ingest import IngestOptions
+from csrscan.ingest_pdf import PageReader
 from csrscan.models import Page, Report
 from csrscan.normalize import carry_chain, clean_normpage, page_to_lines
 from csrscan.pipeline import scan_bytes
@@ -338,13 +339,13 @@ def test_reader_windows_and_order() -> None:
 def test_pages_read_ahead_travel_as_they_were(report_pdf: bytes) -> None:
     import pickle
 
-    from csrscan.ingest_pdf import open_pdf, read_pages
+    from csrscan.ingest_pdf import PageReader, open_pdf
     doc = open_pdf(report_pdf, "r.pdf", None)
     try:
-        ahead = prefetch.Ahead()
+        ahead, pages = prefetch.Ahead(), PageReader.of(doc, report_pdf, None)
         for index in (4, 5, 6):  # page 6 is an image: it brings its problem along
-            (page,), issues = read_pages(doc, report_pdf, None, (index,))
-            ahead.add(page, issues)
+            ahead.add(pages.read(index))
+        ahead.issues = pages.issues.by_kind
     finally:
         doc.close()
     copy = pickle.loads(pickle.dumps(ahead))
@@ -393,18 +394,15 @@ def test_a_failing_reader_changes_nothing(report_pdf: bytes, small_parts: None, 
                                           monkeypatch: pytest.MonkeyPatch,
                                           handed_over: list[int]) -> None:
     expected = _scan(report_pdf, 1)
-    from csrscan.ingest_pdf import read_pages as real
-    parent = os.getpid()
 
-    def broken(*args: Any) -> Any:
-        if os.getpid() != parent:
+    class Broken(PageReader):  # the readers' pages only, not the parts'
+        def read(self, index: int) -> Any:
             if how == "dies":
                 os._exit(9)
             raise RuntimeError("reader broke")
-        return real(*args)
     real_outward = prefetch.outward
     monkeypatch.setattr(prefetch, "outward", lambda window, _: real_outward(window, lambda: False))
-    monkeypatch.setattr(prefetch, "read_pages", broken)
+    monkeypatch.setattr(prefetch, "PageReader", Broken)
     assert _scan(report_pdf, 3) == expected
     assert handed_over == [0, 0]  # nothing came from the readers: the parts read it all
 
@@ -414,15 +412,13 @@ def test_a_reader_stuck_on_a_page_is_not_waited_for(report_pdf: bytes, small_par
                                                     handed_over: list[int]) -> None:
     """A reader stops only between pages: one busy with a slow page past
     PATIENCE is killed, and its pages are read by the parts."""
-    from csrscan.ingest_pdf import read_pages as real
     expected = _scan(report_pdf, 1)
-    parent = os.getpid()
 
-    def slow(*args: Any) -> Any:
-        if os.getpid() != parent:
+    class Slow(PageReader):  # the readers' pages only, not the parts'
+        def read(self, index: int) -> Any:
             time.sleep(30)  # like pdfminer on a hostile page
-        return real(*args)
-    monkeypatch.setattr(prefetch, "read_pages", slow)
+            return super().read(index)
+    monkeypatch.setattr(prefetch, "PageReader", Slow)
     started = time.monotonic()
     assert _scan(report_pdf, 3) == expected
     assert time.monotonic() - started < 10
