@@ -7,9 +7,11 @@ Exit codes (README, docs/cli.md): 0 scanned / policy holds; 1 policy failed
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import os
+import signal
 import sys
 from collections.abc import Iterable
 from enum import Enum
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from .models import Pack, Report
 
 EXIT_OK, EXIT_POLICY, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_PIPE = 128 + 13  # stdout's reader went away (`| head`): the command ends as by SIGPIPE
 FILE_WIDTH = 200
 GC_THRESHOLD = 100_000  # allocations between collections of the youngest objects (default 700)
 
@@ -143,15 +146,23 @@ def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
     return str(console.export_text()) if output else None
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (`csrscan … | head`): the output is cut short."""
+
+
 def make_console(output: Path | None = None) -> Any:
     from rich.console import Console
 
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own exits 1, check's "policy fails"
+            raise OutputClosed
+
     if output is not None:
         # a file gets a fixed, wide layout: deterministic and no folded paths
-        return Console(record=True, width=FILE_WIDTH, file=io.StringIO(), color_system=None)
+        return PipeConsole(record=True, width=FILE_WIDTH, file=io.StringIO(), color_system=None)
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
-        return Console(highlight=False, width=FILE_WIDTH)  # pipes: no squeezed columns
-    return Console(highlight=False)
+        return PipeConsole(highlight=False, width=FILE_WIDTH)  # pipes: no squeezed columns
+    return PipeConsole(highlight=False)
 
 
 def emit(text: str | Iterable[str] | None, output: Path | None) -> None:
@@ -160,8 +171,11 @@ def emit(text: str | Iterable[str] | None, output: Path | None) -> None:
         return
     pieces = [text] if isinstance(text, str) else text
     if output is None:
-        for piece in pieces:
-            sys.stdout.write(piece)
+        try:
+            for piece in pieces:
+                sys.stdout.write(piece)
+        except BrokenPipeError:
+            raise OutputClosed from None
         return
     try:
         with output.open("w", encoding="utf-8") as fh:
@@ -223,9 +237,15 @@ def run() -> None:
         code = EXIT_OK if code is None else EXIT_ERROR
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: nothing more can be said
+    except BrokenPipeError:  # the last of the output did not reach its reader
+        code = EXIT_PIPE
+    except OSError:
         pass
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    if code == EXIT_PIPE:  # end as `cat` and `grep` do when their reader has gone
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
     os._exit(code)
 
 
@@ -237,8 +257,15 @@ def main(argv: list[str] | None = None) -> None:
         args.insert(0, "scan")
     if not args or args[0] != "scan":
         _register_subcommands()
+    stdout = sys.stdout
     try:
         code = app(args=args, prog_name="csrscan", standalone_mode=False)
+    except OutputClosed:
+        sys.exit(EXIT_PIPE)
+    except SystemExit:
+        if sys.stdout is not stdout:  # click met a closed pipe: it swapped in a quiet stdout
+            sys.exit(EXIT_PIPE)
+        raise
     except CsrscanError as exc:
         typer.echo(f"csrscan: error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,6 +15,8 @@ import pytest
 
 from csrscan import __version__
 from csrscan.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DRAFT = """# 某消费金融公司 2024 年社会责任报告
 
@@ -188,3 +192,33 @@ def test_subcommand_names_are_those_registered() -> None:
              for c in cli.app.registered_commands]
     names += [g.name or "" for g in cli.app.registered_groups]
     assert sorted(names) == sorted([*cli.SUBCOMMANDS, "scan"])
+
+
+@pytest.mark.parametrize("args", [
+    ["scan", "-f", "json"],  # written in pieces by cli.emit
+    ["scan"],  # the table, printed by rich
+    ["check", "-f", "json"],  # check's own 1 means "the policy does not hold"
+    ["rules", "list"],  # click's echo
+])
+def test_a_closed_stdout_ends_the_command_as_sigpipe_does(args: list[str]) -> None:
+    """`csrscan … | head`: killed by SIGPIPE (the shell says 141), no traceback,
+    never an exit code that means something else."""
+    if args[0] != "rules":
+        args = [args[0], str(ROOT / "samples" / "huixin_consumer_finance_2024.pdf"), *args[1:]]
+    proc = subprocess.Popen([sys.executable, "-m", "csrscan", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first byte, as with `| head -c 0`
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == -signal.SIGPIPE and err == b""
+
+
+def test_main_reports_a_closed_stdout(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+    monkeypatch.setattr(sys, "stdout", Closed())
+    for args in ([str(draft), "-f", "json"], [str(draft)]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(args)
+        assert exit_info.value.code == 141
