@@ -48,19 +48,24 @@ class _Fallback:
     broken: bool = False   # pdfminer failed on this file: do not retry per page
 
     def text(self, index: int) -> str:
-        """pdfminer's text of the page; '' if pdfminer cannot read it."""
+        """pdfminer's text of the page; '' if pdfminer cannot read it.
+
+        Depends on the page alone, not on the pages read before it: split.py
+        reads pages in other orders and in several processes."""
         if self.broken:
             return ""
+        from csrscan.ingest_pdfminer import PdfminerPages, Unreadable
         if self.miner is None:
-            from csrscan.ingest_pdfminer import PdfminerPages
             self.miner = PdfminerPages(self.data, self.password)
         try:
             # pdfminer may see a damaged page tree differently from PDFium
             return self.miner.text(index) or ""
+        except Unreadable:  # not the document at all: no page will do better
+            self.broken = True
+            return ""
         except RecursionError:
             return ""  # one hostile page; the next may be fine
-        except Exception:  # pdfminer's many parse errors: a second opinion only
-            self.broken = True
+        except Exception:  # pdfminer's many parse errors on this page: a second opinion only
             return ""
 
 

@@ -19,19 +19,31 @@ DUP_TOLERANCE = 1.5     # points: an over-printed copy sits within this offset
 SPACE_GAP = 0.25        # a gap wider than this share of the font size is a space
 
 
+class Unreadable(Exception):
+    """pdfminer cannot open the document at all (its trailer, xref or catalog)."""
+
+
 class PdfminerPages:
-    """Text of page `index` via pdfminer; pages must be asked for in order."""
+    """Text of page `index` via pdfminer; cheapest when asked for in order.
+
+    What a page gives depends on that page alone, never on the pages asked
+    for before it (split.py reads pages in other orders and in several
+    processes): a page that fails fails alone, and a walk of the page tree
+    that fails makes every later page unreachable, as it would on any walk.
+    """
 
     def __init__(self, data: bytes, password: str | None) -> None:
         self._data = data
         self._password = password or ""
         self._pages: Iterator[Any] | None = None
         self._next = 0
+        self._unreachable: int | None = None  # the walk fails at this page
         self._interp: Any = None
         self._device: Any = None
 
     def text(self, index: int) -> str | None:
-        """The page's text, or None when pdfminer does not see that page."""
+        """The page's text, or None when pdfminer does not see that page.
+        Raises Unreadable, or what pdfminer raised on this page."""
         page = self._advance(index)
         if page is None:
             return None
@@ -40,18 +52,32 @@ class PdfminerPages:
         return chars_to_text(list(_chars(layout)))
 
     def _advance(self, index: int) -> Any:
+        if self._unreachable is not None and index >= self._unreachable:
+            return None
         if self._pages is None or index < self._next:
             self._start()
         assert self._pages is not None
         page = None
         while self._next <= index:
-            page = next(self._pages, None)
+            try:
+                page = next(self._pages, None)
+            except Exception:  # a damaged page tree: the same on every walk
+                self._unreachable, self._pages = self._next, None
+                return None
             self._next += 1
             if page is None:
                 return None
         return page
 
     def _start(self) -> None:
+        try:
+            self._open()
+        except RecursionError:
+            raise Unreadable("structure nested too deeply") from None
+        except Exception as exc:
+            raise Unreadable(str(exc)) from exc
+
+    def _open(self) -> None:
         from pdfminer.converter import PDFPageAggregator
         from pdfminer.pdfdocument import PDFDocument
         from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager

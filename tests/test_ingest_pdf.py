@@ -294,3 +294,48 @@ def test_quality_check_tolerates_icons_and_a_single_short_run() -> None:
     assert repeated_runs("笑声哈哈哈不断") == []
     assert repeated_runs("佛佛佛佛山市") == ["佛佛佛佛"]
     assert repeated_runs("釉釉釉面砖，纸纸纸箱") == ["釉釉釉", "纸纸纸"]
+
+
+def _page_pdf(pages: int) -> bytes:
+    def draw(c: Any, i: int) -> None:
+        _draw_lines(c, mb.cjk_font(), [f"第{i + 1}页：公司建立了数据安全管理制度。"], x=50, y=700)
+    return bytes(mb.pdf_bytes(draw, pages=pages))
+
+
+def test_pdfminer_pages_fail_alone_and_in_any_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the fallback gives a page never depends on the pages read before
+    it (split.py reads in other orders and in several processes): a page
+    pdfminer fails on fails alone, a page tree it cannot walk past page k
+    hides the pages from k on, whatever the order."""
+    from pdfminer.pdfpage import PDFPage
+
+    from csrscan.ingest_pdfminer import PdfminerPages
+    data = _page_pdf(5)
+    real_walk, real_text = PDFPage.create_pages, PdfminerPages.text
+
+    def walk_fails_at_3(doc: Any) -> Any:
+        for k, page in enumerate(real_walk(doc)):
+            if k == 3:
+                raise ValueError("broken /Kids")
+            yield page
+
+    def fails_on_1(self: PdfminerPages, index: int) -> str | None:
+        if index == 1:
+            raise ValueError("bad content stream")
+        return real_text(self, index)
+    monkeypatch.setattr(PDFPage, "create_pages", walk_fails_at_3)
+    monkeypatch.setattr(PdfminerPages, "text", fails_on_1)
+    seen = []
+    for order in ([0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [1, 4, 0, 3, 2]):
+        fallback = ingest_pdf._Fallback(data, None)
+        seen.append({i: fallback.text(i) for i in order})
+        assert not fallback.broken
+    assert seen[0] == seen[1] == seen[2]
+    assert [bool(seen[0][i]) for i in range(5)] == [True, False, True, False, False]
+    assert "第3页" in seen[0][2]
+
+
+def test_pdfminer_that_cannot_open_the_file_is_asked_once() -> None:
+    fallback = ingest_pdf._Fallback(b"%PDF-1.4 no objects at all", None)
+    assert fallback.text(3) == "" and fallback.broken
+    assert fallback.miner is not None and fallback.text(0) == ""
