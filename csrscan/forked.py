@@ -71,9 +71,12 @@ class Channel:
         self.writer.flush()
 
     def waiting(self, timeout: float = 0.0) -> bool:
-        """A message has arrived, or does within `timeout` s (nothing is read)."""
+        """A message has arrived, or does within `timeout` s (nothing is read).
+        poll, not select: select fails on descriptors past 1023."""
         assert self.reader is not None
-        return bool(select.select([self.reader], [], [], timeout)[0])
+        poller = select.poll()
+        poller.register(self.reader, select.POLLIN)
+        return bool(poller.poll(max(0, round(timeout * 1000))))
 
     def recv(self) -> Any:
         assert self.reader is not None
@@ -156,13 +159,16 @@ def start(fn: Callable[..., None], *args: Any) -> Helper | None:
     """
     if not can_fork():
         return None
-    to_child, to_parent = os.pipe(), os.pipe()
+    fds: list[int] = []  # to the child (read, write), then to the parent
     try:
+        fds += os.pipe()
+        fds += os.pipe()
         pid = os.fork()
-    except OSError:  # no processes left, no memory to fork
-        for fd in (*to_child, *to_parent):
+    except OSError:  # no descriptors or processes left, no memory to fork
+        for fd in fds:
             os.close(fd)
         return None
+    to_child, to_parent = fds[:2], fds[2:]
     if pid == 0:  # the child
         code = 1
         try:

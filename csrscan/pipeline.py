@@ -28,7 +28,8 @@ def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptio
 
 def scan_bytes(data: bytes, name: str, pack: Pack,
                options: IngestOptions = IngestOptions()) -> Report:
-    if options.jobs > 1 and not options.ocr and data.startswith(b"%PDF-"):
+    if options.jobs > 1 and not options.ocr and data.startswith(b"%PDF-") \
+            and len(data) <= options.max_bytes:  # else bytes_to_document says why
         from .split import scan_pdf  # lazy: only PDFs with --jobs > 1 use it
 
         report = scan_pdf(data, name, pack, options)

@@ -18,6 +18,7 @@ reader that fails or dies hands over nothing, and the parts read those pages.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,11 +66,11 @@ def merge_issues(into: Issues, more: Issues) -> Issues:
     return into
 
 
-def start(doc: Any, data: bytes, password: str | None, bounds: Sequence[tuple[int, int]]
-          ) -> list[forked.Helper | None]:
+def start(doc: Any, data: bytes, password: str | None, bounds: Sequence[tuple[int, int]],
+          *, read: bool = True) -> list[forked.Helper | None]:
     """A reader for each boundary between the parts `bounds` (for a single
-    part, its end), reading until `stop`."""
-    return [forked.start(_read_around, doc, data, password, window)
+    part, its end), reading until `stop`; with `read` False, none (None each)."""
+    return [forked.start(_read_around, doc, data, password, window) if read else None
             for window in windows(bounds)]
 
 
@@ -78,12 +79,18 @@ def stop(readers: Sequence[forked.Helper | None]) -> list[tuple[Ahead, Ahead]]:
     for reader in readers:
         if reader is not None:
             reader.send(STOP)
+    deadline = time.monotonic() + PATIENCE  # one wait for all: they stop at once
     out = []
-    for reader in readers:
-        answer = reader.recv(timeout=PATIENCE) if reader is not None else None
-        out.append(answer if answer is not None else (Ahead(), Ahead()))
-        if reader is not None:
-            reader.close()
+    try:
+        for reader in readers:
+            answer = None
+            if reader is not None:
+                answer = reader.recv(timeout=max(0.0, deadline - time.monotonic()))
+            out.append(answer if answer is not None else (Ahead(), Ahead()))
+    finally:
+        for reader in readers:
+            if reader is not None:
+                reader.close()
     return out
 
 

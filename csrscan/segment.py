@@ -120,6 +120,11 @@ def tokenizer(terms: tuple[str, ...]) -> Any:
     return engine
 
 
+def tokenizer_built() -> bool:
+    """Some pack's tokenizer is built in this process already."""
+    return tokenizer.cache_info().currsize > 0
+
+
 def pack_words(engine: Any, terms: tuple[str, ...]) -> list[tuple[str, int]]:
     """The words a pack adds to a fresh tokenizer, with their frequencies.
 

@@ -36,6 +36,7 @@ from operator import attrgetter
 from typing import Any
 
 from . import forked, prefetch
+from .errors import CsrscanError
 from .grade import own_names
 from .ingest import IngestOptions, sha256_hex
 from .ingest_pdf import has_text, issue_warnings, open_pdf, page_count, read_pages
@@ -54,6 +55,7 @@ from .normalize import (
     script_from,
 )
 from .pipeline import FRONT_PAGES, make_report, pages_to_evidence
+from .segment import tokenizer_built
 
 Counts = tuple[int, int]
 _EVIDENCE_ROW = attrgetter(*(f.name for f in fields(Evidence)))  # Evidence(*row) rebuilds it
@@ -134,11 +136,12 @@ class Part:
     def read(self) -> PartRead:
         before, after = self.before, self.after
         own = range(self.lo + len(before.pages), self.hi - len(after.pages))
-        pages, issues = read_pages(self.doc, self.data, self.password, own)
+        pages, own_issues = read_pages(self.doc, self.data, self.password, own)
         self.pages = [*before.pages, *pages, *after.pages]
         self.lines = [*before.lines, *map(page_to_lines, pages), *after.lines]
-        issues = prefetch.merge_issues(prefetch.merge_issues(dict(before.issues), issues),
-                                       after.issues)
+        issues: prefetch.Issues = {}  # new lists: the ones read ahead stay as they were
+        for more in (before.issues, own_issues, after.issues):
+            prefetch.merge_issues(issues, more)
         return PartRead(edge_counts(self.lines), issues, sum(len(p.text) for p in self.pages),
                         has_text(self.pages, issues))
 
@@ -201,14 +204,28 @@ def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Repo
     (one job, too few pages to read ahead, no forking here): then scan sequentially.
 
     A PDF too short for two parts is one part, done here, with one reader
-    reading from its end while the tokenizer is built (prefetch.py)."""
+    reading from its end while the tokenizer is built (prefetch.py).  Any
+    failure but the input's own (a CsrscanError, worded as the sequential
+    scan words it) also gives None: the sequential scan then reads the file
+    and says what is wrong with it as it would with `-j 1`."""
+    try:
+        return _scan_pdf(data, name, pack, options)
+    except CsrscanError:
+        raise
+    except Exception:
+        return None
+
+
+def _scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report | None:
     doc = open_pdf(data, name, options.password)
     try:
         count = page_count(doc, name, options.max_pages)
         bounds = forked.part_bounds(count, options.jobs)
         if options.jobs < 2 or count < prefetch.MIN_PAGES or not forked.can_fork():
             return None
-        readers = prefetch.start(doc, data, options.password, bounds)
+        # a tokenizer built already (a caller scanning many files): nothing to overlap
+        readers = prefetch.start(doc, data, options.password, bounds,
+                                 read=not tokenizer_built())
         try:  # while readers read ahead (prefetch.py), build what the helpers inherit
             warm_matcher(pack)
         finally:

@@ -113,8 +113,8 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     readers: list[forked.Helper | None] = []
     real_start, real_recv = prefetch.start, forked.Helper.recv
 
-    def start_spy(*args: Any) -> list[forked.Helper | None]:
-        started = real_start(*args)
+    def start_spy(*args: Any, **kwargs: Any) -> list[forked.Helper | None]:
+        started = real_start(*args, **kwargs)
         readers.extend(started)
         return started
 
@@ -355,7 +355,12 @@ def test_pages_read_ahead_travel_as_they_were(report_pdf: bytes) -> None:
 
 @pytest.fixture
 def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Pages each reader handed over, per boundary."""
+    """Pages each reader handed over, per boundary.
+
+    Readers are started as in a fresh process, where no tokenizer is built
+    yet, and given time to answer however busy the machine."""
+    monkeypatch.setattr(split, "tokenizer_built", lambda: False)
+    monkeypatch.setattr(prefetch, "PATIENCE", 60.0)
     counts: list[int] = []
     real = prefetch.stop
 
@@ -419,7 +424,111 @@ def test_a_reader_stuck_on_a_page_is_not_waited_for(report_pdf: bytes, small_par
             time.sleep(30)  # like pdfminer on a hostile page
             return super().read(index)
     monkeypatch.setattr(prefetch, "PageReader", Slow)
+    monkeypatch.setattr(prefetch, "PATIENCE", 0.25)
     started = time.monotonic()
     assert _scan(report_pdf, 3) == expected
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 10  # the two readers waited 0.25 s in all, not each
     assert handed_over == [0, 0]
+
+
+@pytest.mark.parametrize(("fails", "other"), [(1, 11), (8, 7)])
+def test_pages_read_by_pdfminer_do_not_depend_on_reading_order(
+        report_pdf: bytes, small_parts: None, fails: int, other: int,
+        monkeypatch: pytest.MonkeyPatch, handed_over: list[int]) -> None:
+    """Two garbled pages go to pdfminer, which fails on one of them: the
+    other is read all the same, in whichever process and order it comes
+    (pages 1 and 11 are read by different parts; 8 then 7 by one reader,
+    downward, where one process reads 7 then 8)."""
+    from csrscan import ingest_pdf
+    from csrscan.ingest_pdfminer import PdfminerPages
+    doc = ingest_pdf.open_pdf(report_pdf, "r.pdf", None)
+    try:
+        index_of = {}
+        for i in range(PAGES):
+            page = doc[i]
+            index_of[ingest_pdf._pdfium_text(page)] = i
+            page.close()
+    finally:
+        doc.close()
+    real_text, real_miner = ingest_pdf._pdfium_text, PdfminerPages.text
+
+    def garbled(page: Any) -> str:
+        raw = real_text(page)
+        return "(cid:12)(cid:34)(cid:56) " * 30 if index_of.get(raw) in (fails, other) else raw
+
+    def chokes(self: PdfminerPages, index: int) -> str | None:
+        if index == fails:
+            raise ValueError("pdfminer cannot read this page")
+        return real_miner(self, index)
+    monkeypatch.setattr(ingest_pdf, "_pdfium_text", garbled)
+    monkeypatch.setattr(PdfminerPages, "text", chokes)
+    real_outward = prefetch.outward
+    monkeypatch.setattr(prefetch, "outward", lambda window, _: real_outward(window, lambda: False))
+    one = _scan(report_pdf, 1)
+    assert f"page {other + 1}: fast text extraction garbled; re-read with pdfminer" in one.warnings
+    assert any(w.startswith(f"page {fails + 1}: text layer unreadable") for w in one.warnings)
+    assert _scan(report_pdf, 3) == one
+
+
+def test_channels_wait_on_descriptors_past_1023() -> None:
+    """select() fails on those; a process with many files open still splits."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if max(soft, hard if hard != resource.RLIM_INFINITY else 4096) <= 1500:
+        pytest.skip("cannot open descriptor 1500 here")
+    if soft <= 1500:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
+    read_end, write_end = os.pipe()
+    os.dup2(read_end, 1500)
+    os.close(read_end)
+    channel = forked.Channel(os.fdopen(1500, "rb"), None)
+    try:
+        assert not channel.waiting()
+        os.write(write_end, b"x")
+        assert channel.waiting(timeout=1.0)
+    finally:
+        channel.close()
+        os.close(write_end)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_no_descriptors_left_means_no_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed os.pipe() (EMFILE) leaves nothing open and the scan to one process."""
+    real_pipe, calls = os.pipe, []
+
+    def second_fails() -> tuple[int, int]:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(24, "Too many open files")
+        return real_pipe()
+    before = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "pipe", second_fails)
+    assert forked.start(_echo) is None
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_the_size_limit_holds_with_several_jobs(report_pdf: bytes) -> None:
+    from csrscan.errors import InputError
+    options = IngestOptions(jobs=2, max_bytes=len(report_pdf) - 1)
+    for jobs in (1, 2):
+        with pytest.raises(InputError, match="more than --max-bytes"):
+            scan_bytes(report_pdf, "<stdin>", select_pack(None, ()),
+                       IngestOptions(jobs=jobs, max_bytes=options.max_bytes))
+
+
+def test_a_failure_while_split_gives_the_one_process_error(
+        report_pdf: bytes, small_parts: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The split scan never words an error its own way: a page that breaks the
+    reader is reported as `-j 1` reports it (exit 2, not an internal error)."""
+    from csrscan import ingest_pdf
+    from csrscan.errors import InputError
+
+    def hostile(page: Any, text: str) -> str:
+        raise RecursionError("maximum recursion depth exceeded")
+    monkeypatch.setattr(ingest_pdf, "page_table_rows", hostile)
+    messages = []
+    for jobs in (1, 3):
+        with pytest.raises(InputError) as error:
+            _scan(report_pdf, jobs)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1] and "nested too deeply" in messages[0]
