@@ -1,4 +1,8 @@
-"""One long PDF on several cores: page ranges read, normalized and matched apart.
+"""One PDF on several cores: page ranges read, normalized and matched apart.
+
+Before any of this, readers (prefetch.py) read the pages beside each range
+boundary while the parent builds the tokenizer the helpers inherit; a PDF
+too short for two ranges is one range, read ahead from its end.
 
 The sequential scan reads every page, then normalizes (running headers are
 found by counting the top and bottom lines of *all* pages; a sentence cut
