@@ -45,7 +45,7 @@ class _Fallback:
     data: bytes
     password: str | None
     miner: Any = None      # PdfminerPages: text of pages PDFium garbles
-    broken: bool = False   # pdfminer failed on this file: do not retry per page
+    broken: bool = False   # pdfminer cannot open this file: do not retry per page
 
     def text(self, index: int) -> str:
         """pdfminer's text of the page; '' if pdfminer cannot read it.
@@ -63,9 +63,7 @@ class _Fallback:
         except Unreadable:  # not the document at all: no page will do better
             self.broken = True
             return ""
-        except RecursionError:
-            return ""  # one hostile page; the next may be fine
-        except Exception:  # pdfminer's many parse errors on this page: a second opinion only
+        except Exception:  # parse errors, recursion on a hostile page: this page only
             return ""
 
 

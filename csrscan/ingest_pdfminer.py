@@ -72,9 +72,7 @@ class PdfminerPages:
     def _start(self) -> None:
         try:
             self._open()
-        except RecursionError:
-            raise Unreadable("structure nested too deeply") from None
-        except Exception as exc:
+        except Exception as exc:  # RecursionError included
             raise Unreadable(str(exc)) from exc
 
     def _open(self) -> None:

@@ -277,10 +277,9 @@ def _scan_parts(parts: list[Part], helpers: list[forked.Helper | None], data: by
     tally = _join(results, pack, names)
     if not tally.has_text:
         return None
-    issues: dict[str, list[int]] = {}
+    issues: prefetch.Issues = {}
     for r in reads:
-        for kind, numbers in r.issues.items():
-            issues.setdefault(kind, []).extend(numbers)
+        prefetch.merge_issues(issues, r.issues)
     source = SourceInfo(path=name, sha256=sha256_hex(data), format="pdf", pages=count,
                         chars=sum(r.chars for r in reads), script=script_from(tally.script))
     return make_report(source, issue_warnings(issues, False), tally.evidence, pack,
