@@ -17,9 +17,9 @@ from pathlib import Path
 
 
 def scan_one(path: str) -> int:
+    from csrscan.packs.load import select_pack
     from csrscan.pipeline import scan_path
-    from csrscan.render import render_json
-    from csrscan.rules import select_pack
+    from csrscan.render.report import render_json
 
     return len(render_json(scan_path(path, select_pack(None, ()))))
 

@@ -11,7 +11,7 @@ In-process, on benchmarks/out/long_<pages>p_emb.pdf (built if missing):
    reached after the stage;
 3. cProfile of the whole CLI scan (`cli.main(["scan", …, "-f", "json"])` under cProfile),
    top functions by cumulative and by own time;
-4. `python -X importtime -c 'import csrscan.cli'`: the biggest imports.
+4. `python -X importtime -c 'import csrscan.cli.root'`: the biggest imports.
 """
 
 from __future__ import annotations
@@ -50,10 +50,10 @@ def one_off_costs() -> dict[str, tuple[float, float]]:
     """First-use costs paid by every CLI scan, whatever the report size."""
     out: dict[str, tuple[float, float]] = {}
     out["import csrscan.pipeline"], _ = cpu_timed(lambda: __import__("csrscan.pipeline"))
-    from csrscan.match import compile_pack
-    from csrscan.normalize import _t2s
-    from csrscan.rules import select_pack
-    from csrscan.segment import tokenizer
+    from csrscan.match.sentences import compile_pack
+    from csrscan.packs.load import select_pack
+    from csrscan.text.normalize import _t2s
+    from csrscan.text.segment import tokenizer
 
     out["select_pack (YAML + schema)"], pack = cpu_timed(lambda: select_pack(None, ()))
     out["opencc t2s init"], _ = cpu_timed(_t2s)
@@ -73,7 +73,7 @@ def ingest(path: Path, _: None) -> Any:
 
 
 def match(sentences: Any, pack: Any) -> Any:
-    from csrscan.match import sentences_to_evidence
+    from csrscan.match.sentences import sentences_to_evidence
 
     return sentences_to_evidence(sentences, pack)
 
@@ -81,12 +81,12 @@ def match(sentences: Any, pack: Any) -> Any:
 def stage_costs(path: Path, repeat: int) -> tuple[Timings, dict[str, float], dict[str, int]]:
     """Seconds per stage for each repetition, peak RSS after each, and counts."""
     from csrscan.ingest import path_to_document
-    from csrscan.match import compile_pack
-    from csrscan.normalize import document_to_normpages
-    from csrscan.render import render_json
-    from csrscan.rules import select_pack
-    from csrscan.score import evidence_to_topics
-    from csrscan.segment import normpages_to_sentences
+    from csrscan.match.sentences import compile_pack
+    from csrscan.packs.load import select_pack
+    from csrscan.render.report import render_json
+    from csrscan.score.topics import evidence_to_topics
+    from csrscan.text.normalize import document_to_normpages
+    from csrscan.text.segment import normpages_to_sentences
 
     pack = select_pack(None, ())
     times: Timings = {}
@@ -140,7 +140,7 @@ def cprofile_cli(path: Path, top: int, root: Path) -> None:
     prof = OUT / f"scan_{path.stem}.prof"
     # cli.main, not `-m csrscan`: the command's fast exit would skip writing the profile
     script = OUT / "cli_main.py"
-    script.write_text("import sys\nfrom csrscan.cli import main\nmain(sys.argv[1:])\n",
+    script.write_text("import sys\nfrom csrscan.cli.root import main\nmain(sys.argv[1:])\n",
                       encoding="utf-8")
     cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), str(script), "scan",
            str(path), "--format", "json"]
@@ -158,7 +158,7 @@ def cprofile_cli(path: Path, top: int, root: Path) -> None:
 
 
 def import_offenders(top: int, root: Path) -> None:
-    cmd = [sys.executable, "-X", "importtime", "-c", "import csrscan.cli"]
+    cmd = [sys.executable, "-X", "importtime", "-c", "import csrscan.cli.root"]
     err = subprocess.run(cmd, env=csrscan_env(root), capture_output=True, text=True,
                          check=True, cwd=NEUTRAL_CWD).stderr
     rows = []
@@ -167,7 +167,7 @@ def import_offenders(top: int, root: Path) -> None:
         if len(parts) == 3 and parts[0].strip().isdigit():
             rows.append((int(parts[1]), int(parts[0]), parts[2].rstrip()))
     total = max(r[0] for r in rows)
-    print(f"\n## python -X importtime -c 'import csrscan.cli': {total / 1e6:.3f} s total; "
+    print(f"\n## python -X importtime -c 'import csrscan.cli.root': {total / 1e6:.3f} s total; "
           f"top {top} by cumulative µs (self µs)")
     for cumulative, own, name in sorted(rows, reverse=True)[:top]:
         print(f"{cumulative:>9} {own:>8}  {name}")

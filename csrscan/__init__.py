@@ -8,11 +8,11 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "scan"]
 
 if TYPE_CHECKING:
-    from .models import Report
+    from csrscan.models import Report
 
 
 def scan(path: Any, pack_id: str | None = None, rules: Any = ()) -> Report:
     """Scan one report file with the chosen rule pack; see csrscan.pipeline."""
-    from .pipeline import scan as _scan
+    from csrscan.pipeline import scan as _scan
 
     return _scan(path, pack_id, rules)

@@ -1,3 +1,3 @@
-from csrscan.cli import run
+from csrscan.cli.root import run
 
 run()

@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from itertools import chain
 from pathlib import Path
 
-from .errors import InputError
-from .grade import own_names
-from .ingest import IngestOptions, bytes_to_document, read_input
-from .match import sentences_to_evidence
-from .models import Document, Evidence, NormPage, Pack, Report, SourceInfo
-from .normalize import document_to_normpages, han_share, script_of
-from .rules import select_pack
-from .score import evidence_to_topics
-from .segment import page_to_sentences
+from csrscan.errors import InputError
+from csrscan.ingest import IngestOptions, bytes_to_document, read_input
+from csrscan.match.sentences import sentences_to_evidence
+from csrscan.models import Document, Evidence, NormPage, Pack, Report, SourceInfo
+from csrscan.packs.load import select_pack
+from csrscan.score.grade import own_names
+from csrscan.score.topics import evidence_to_topics
+from csrscan.text.normalize import document_to_normpages, han_share, script_of
+from csrscan.text.segment import page_to_sentences
 
 FRONT_PAGES = 5  # where a report introduces its own short name
 MIN_HAN_SHARE = 0.2
@@ -30,7 +30,7 @@ def scan_bytes(data: bytes, name: str, pack: Pack,
                options: IngestOptions = IngestOptions()) -> Report:
     if options.jobs > 1 and not options.ocr and data.startswith(b"%PDF-") \
             and len(data) <= options.max_bytes:  # else bytes_to_document says why
-        from .split import scan_pdf  # lazy: only PDFs with --jobs > 1 use it
+        from csrscan.parallel.split import scan_pdf  # lazy: only PDFs with --jobs > 1 use it
 
         report = scan_pdf(data, name, pack, options)
         if report is not None:

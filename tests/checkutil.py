@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner, Result
 
-from csrscan.cli import main
+from csrscan.cli.root import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -26,7 +26,7 @@ COMPANIES = ("青禾消费金融", "远帆小额贷款", "明川数字科技", "
              "北辰融资担保", "松石网络小贷", "嘉穗保险经纪", "白鹭金融信息服务")
 def _formats() -> tuple[str, ...]:
     """docx joins the mix once the ingest stage reads it (the full ingest does)."""
-    from csrscan import ingest
+    from csrscan.ingest import dispatch as ingest
 
     docx = "docx" in getattr(ingest, "FORMATS", ())
     return ("md", "txt", "html", "pdf", "docx") if docx else ("md", "txt", "html", "pdf")

@@ -43,7 +43,7 @@ class Result:
 
 def run_main(cwd: Path, *args: str, cache: Path | None = None) -> Result:
     """Run `csrscan ARGS` in this process (fast: imports and tokenizer stay warm)."""
-    from csrscan.cli import main
+    from csrscan.cli.root import main
 
     out, err = io.StringIO(), io.StringIO()
     old_cwd, old_env = os.getcwd(), os.environ.get("CSRSCAN_CACHE_DIR")

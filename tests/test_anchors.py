@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csrscan.anchors import regex_anchors, regex_guards
-from csrscan.match import compile_pack
-from csrscan.normalize import normalize_term
-from csrscan.rules import select_pack
+from csrscan.match.anchors import regex_anchors, regex_guards
+from csrscan.match.sentences import compile_pack
+from csrscan.packs.load import select_pack
+from csrscan.text.normalize import normalize_term
 
 
 @pytest.mark.parametrize(("pattern", "anchors"), [
@@ -53,7 +53,7 @@ def test_a_match_always_contains_an_anchor(pattern: str, text: str) -> None:
 def test_anchors_hold_on_every_example_and_sample_sentence() -> None:
     from pathlib import Path
 
-    from csrscan.normalize import normalize_term
+    from csrscan.text.normalize import normalize_term
 
     pack = select_pack(None)
     root = Path(__file__).resolve().parent.parent / "samples"

@@ -62,8 +62,8 @@ def test_default_policy_fails_on_missing_topic(drafts: dict[str, Path]) -> None:
 
 def _score(path: Path) -> float:
     """The report's overall score (it depends on how many topics the pack has)."""
+    from csrscan.packs.load import select_pack
     from csrscan.pipeline import scan_path
-    from csrscan.rules import select_pack
 
     return scan_path(path, select_pack(None)).score
 
@@ -259,8 +259,8 @@ def _docx(path: Path, paragraphs: list[str]) -> Path:
 
 
 def _docx_supported(tmp_path: Path) -> bool:
+    from csrscan.packs.load import select_pack
     from csrscan.pipeline import scan_path
-    from csrscan.rules import select_pack
 
     probe = _docx(tmp_path / "probe.docx", ["公司制定《数据安全管理办法》，明确责任部门。"])
     try:

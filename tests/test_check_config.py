@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from checkutil import DRAFT_COVERED, DRAFT_NONE, DRAFT_PARTIAL, run, write
 
-from csrscan.config import Config, discover_config
+from csrscan.check.config import Config, discover_config
 from csrscan.errors import ConfigError
 
 

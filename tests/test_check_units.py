@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from csrscan.check import heading_line, topic_names
-from csrscan.policy import Finding, Policy
-from csrscan.render_github import annotation
-from csrscan.suppress import apply_suppressions, parse_suppressions
+from csrscan.check.evaluate import heading_line, topic_names
+from csrscan.check.formats.github import annotation
+from csrscan.check.policy import Finding, Policy
+from csrscan.check.suppress import apply_suppressions, parse_suppressions
 
 
 def test_parse_suppressions() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from csrscan import __version__
-from csrscan.cli import main
+from csrscan.cli.root import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,7 +185,7 @@ def test_chinese_report_has_no_language_warning(draft: Path, capsys) -> None:  #
 
 
 def test_subcommand_names_are_those_registered() -> None:
-    from csrscan import cli
+    from csrscan.cli import root as cli
 
     cli._register_subcommands()
     names = [c.name or (c.callback.__name__ if c.callback else "")

@@ -15,9 +15,9 @@ import pytest
 from compare_corpus import Bad, Good, build_corpus, write_report
 from compare_helpers import read_jsonl, run_cli, run_main
 
+from csrscan.packs.load import select_pack
 from csrscan.pipeline import scan_path
-from csrscan.render import report_to_dict
-from csrscan.rules import select_pack
+from csrscan.render.report import report_to_dict
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -138,7 +138,7 @@ def test_csv_columns_and_rows(batch: Batch, single_scans: dict[str, dict[str, An
 def test_xlsx_cells_and_colours(batch: Batch) -> None:
     from openpyxl import load_workbook
 
-    from csrscan.render_xlsx import LEVEL_FILL
+    from csrscan.compare.formats.xlsx import LEVEL_FILL
 
     res = _resume(batch, "xlsx.jsonl", "-f", "xlsx", "-o", "m.xlsx")
     assert res.returncode == 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csrscan.rules import select_pack
-from csrscan.rulesdoc import pack_markdown
+from csrscan.packs.doc import pack_markdown
+from csrscan.packs.load import select_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,8 +26,8 @@ def test_readme_quickstart_has_exactly_two_commands() -> None:
 
 
 def test_cli_reference_is_up_to_date() -> None:
-    from csrscan.clidoc import cli_markdown
+    from csrscan.cli.doc import cli_markdown
 
     actual = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    stale = "docs/cli.md is stale: run `python -m csrscan.clidoc > docs/cli.md`"
+    stale = "docs/cli.md is stale: run `python -m csrscan.cli.doc > docs/cli.md`"
     assert actual == cli_markdown(), stale

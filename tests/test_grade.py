@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csrscan import grade as g
-from csrscan.normalize import normalize_term
+from csrscan.score import grade as g
+from csrscan.text.normalize import normalize_term
 
 # _NORMATIVE as first written: the lookbehind before the 应
 NORMATIVE_BEFORE = re.compile(

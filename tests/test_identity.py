@@ -1,4 +1,4 @@
-"""The documented company/year rules of csrscan.identity, and the manifest."""
+"""The documented company/year rules of csrscan.compare.identity, and the manifest."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from csrscan.errors import InputError
-from csrscan.identity import (
+from csrscan.compare.identity import (
     Identity,
     apply_manifest,
     company_from_filename,
     identify,
     read_manifest,
 )
+from csrscan.errors import InputError
 from csrscan.models import Document, Page
 
 INTRO = "目录\n致辞\n关于我们\n责任管理\n\n绿色运营\n"  # five title lines without a year
@@ -93,7 +93,7 @@ def test_manifest_errors(tmp_path: Path) -> None:
 
 
 def test_year_in_a_traditional_chinese_title() -> None:
-    from csrscan.identity import year_of
+    from csrscan.compare.identity import year_of
 
     title = "泓景商業銀行股份有限公司\n2024年永續報告書（摘要版）\n"
     assert year_of(title, "x.txt") == (2024, "title")

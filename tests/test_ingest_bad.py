@@ -85,7 +85,7 @@ def test_stdin_errors_name_stdin() -> None:
 
 def test_library_exception_is_wrapped(monkeypatch: pytest.MonkeyPatch) -> None:
     """An unexpected library failure still surfaces as a one-line InputError."""
-    import csrscan.ingest_docx as ingest_docx
+    import csrscan.ingest.docx as ingest_docx
 
     def boom(*_: object) -> None:
         raise KeyError("")

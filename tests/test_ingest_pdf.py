@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from ingest_support import PARA_SIMPLIFIED, PARA_TRADITIONAL, load_make_bad
 
-from csrscan import ingest_pdf
 from csrscan.errors import InputError
 from csrscan.ingest import IngestOptions, bytes_to_document, path_to_document
-from csrscan.ingest_quality import common_han_share, judge, undouble_line
+from csrscan.ingest import pdf as ingest_pdf
+from csrscan.ingest.quality import common_han_share, judge, undouble_line
 
 mb = load_make_bad()
 LINES = [PARA_SIMPLIFIED[i:i + 30] for i in range(0, len(PARA_SIMPLIFIED), 30)]
@@ -228,7 +228,7 @@ def test_one_glyph_for_many_characters_is_flagged() -> None:
 
 def test_pdfminer_fallback_dedupes_and_keeps_columns() -> None:
     """The fallback reader on its own: stream order, overprint dropped."""
-    from csrscan.ingest_pdfminer import PdfminerPages
+    from csrscan.ingest.pdf_pdfminer import PdfminerPages
     left = ["某消费金融公司建立了", "数据安全管理制度。"]
     right = ["公司每年开展两次信息", "安全培训，覆盖全员。"]
 
@@ -287,7 +287,7 @@ def test_scan_with_only_a_page_number_is_no_text_layer() -> None:
 
 
 def test_quality_check_tolerates_icons_and_a_single_short_run() -> None:
-    from csrscan.ingest_quality import repeated_runs
+    from csrscan.ingest.quality import repeated_runs
     bullets = "\n".join(f"\uf0b7 {line}" for line in LINES)
     assert judge(bullets).ok
     assert not judge("\ue001\ue002\ue003\ue004 \ue005\ue006" * 10).ok
@@ -309,7 +309,7 @@ def test_pdfminer_pages_fail_alone_and_in_any_order(monkeypatch: pytest.MonkeyPa
     hides the pages from k on, whatever the order."""
     from pdfminer.pdfpage import PDFPage
 
-    from csrscan.ingest_pdfminer import PdfminerPages
+    from csrscan.ingest.pdf_pdfminer import PdfminerPages
     data = _page_pdf(5)
     real_walk, real_text = PDFPage.create_pages, PdfminerPages.text
 

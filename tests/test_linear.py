@@ -16,11 +16,11 @@ from collections.abc import Callable
 import pytest
 from zh_text import COMPANIES, ReportSpec, report_text_pages
 
-from csrscan.match import sentences_to_evidence
+from csrscan.match.sentences import sentences_to_evidence
 from csrscan.models import Document, Pack, Page
-from csrscan.normalize import document_to_normpages
-from csrscan.rules import select_pack
-from csrscan.segment import normpages_to_sentences
+from csrscan.packs.load import select_pack
+from csrscan.text.normalize import document_to_normpages
+from csrscan.text.segment import normpages_to_sentences
 
 SMALL, LARGE = 500, 5000
 MAX_PER_PAGE_RATIO = 2.0

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csrscan.grade import grade, is_gap
-from csrscan.rules import load_pack
-from csrscan.ruletest import text_to_indicators
+from csrscan.packs.examples import text_to_indicators
+from csrscan.packs.load import load_pack
+from csrscan.score.grade import grade, is_gap
 
 PACK = """pack: {id: t, version: '1.0', name: T, variants: {信息: [资讯]}}
 topics:
@@ -123,7 +123,7 @@ def test_topic_lists_are_not_evidence(tmp_path: Path) -> None:
 
 
 def test_own_short_name_counts_as_the_company() -> None:
-    from csrscan.grade import own_names
+    from csrscan.score.grade import own_names
 
     names = own_names("汇信消费金融股份有限公司（以下简称“汇信消金”）成立于2015年。")
     assert names == ("汇信消金",)

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csrscan.models import Document, Page
-from csrscan.normalize import (
+from csrscan.text.normalize import (
     document_to_normpages,
     fold_width,
     script_of,

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from csrscan import packcache, rules
 from csrscan.errors import RuleError
+from csrscan.packs import cache as packcache
+from csrscan.packs import load as rules
 
 PACK = """pack: {id: tiny, version: '1.0', name: Tiny}
 topics:
@@ -68,7 +69,7 @@ def _compiled_entries(root: Path) -> list[Path]:
 
 def test_compiled_pack_is_kept_and_matches_as_a_fresh_compile(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from csrscan import match_pack
+    from csrscan.match import compiled as match_pack
     from csrscan.pipeline import scan_path
 
     monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
@@ -118,7 +119,7 @@ def test_default_cache_folder_is_platformdirs_own(xdg: str | None,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import platformdirs
 
-    from csrscan.cache import cache_root
+    from csrscan.ingest.cache import cache_root
 
     monkeypatch.delenv("CSRSCAN_CACHE_DIR", raising=False)
     if xdg is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from csrscan.pool import Failed, run_pool
+from csrscan.compare.pool import Failed, run_pool
 
 
 def work(item: str) -> tuple[str, int]:
@@ -58,8 +58,8 @@ class FakeTty(io.StringIO):
 
 
 def test_progress_bar_on_a_terminal_plain_lines_otherwise() -> None:
-    from csrscan.batch import Outcome
-    from csrscan.progress import BatchProgress
+    from csrscan.compare.batch import Outcome
+    from csrscan.compare.progress import BatchProgress
 
     done = [Outcome("a.txt", "", "ok", {"x": 1}), Outcome("b.pdf", "", "input", error="bad")]
     tty = FakeTty()
@@ -84,8 +84,8 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise() -> None:
 
 def test_spawned_workers_run_the_real_task(tmp_path: Path) -> None:
     """The start method of macOS/Windows: FileTask pickles, workers warm up themselves."""
-    from csrscan.batch import FileTask, JobSpec, Outcome
-    from csrscan.rules import select_pack
+    from csrscan.compare.batch import FileTask, JobSpec, Outcome
+    from csrscan.packs.load import select_pack
 
     report = tmp_path / "e_2024.txt"
     report.write_text("戊股份有限公司\n2024年度社会责任报告\n本公司全年组织数据安全培训5场。\n",
@@ -102,8 +102,8 @@ def test_spawned_workers_run_the_real_task(tmp_path: Path) -> None:
 
 def test_several_workers_take_the_largest_files_first(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from csrscan import batch, pool
-    from csrscan.rules import select_pack
+    from csrscan.compare import batch, pool
+    from csrscan.packs.load import select_pack
 
     sizes = {"a.txt": 10, "b.txt": 3000, "c.txt": 700, "d.txt": 3000}
     for name, size in sizes.items():

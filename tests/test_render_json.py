@@ -17,7 +17,7 @@ from csrscan.models import (
     TopicResult,
 )
 from csrscan.pipeline import scan
-from csrscan.render import render_json, report_to_dict
+from csrscan.render.report import render_json, report_to_dict
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ODD = ['引号"与\\反斜杠', "控制\x00\x1f\t\n\r字符", "行分隔\u2028\u2029", "表情😀", "", "x" * 500]
@@ -65,7 +65,7 @@ def test_samples_render_as_json_dumps_does(name: str) -> None:
 
 
 def test_chunks_join_to_the_whole() -> None:
-    from csrscan.render import json_chunks
+    from csrscan.render.report import json_chunks
 
     report = odd_report()
     assert "".join(json_chunks(report)) == render_json(report)

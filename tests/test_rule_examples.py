@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from csrscan.models import Indicator, Pack
-from csrscan.rules import builtin_rules_dir, load_pack
-from csrscan.ruletest import text_to_indicators
+from csrscan.packs.examples import text_to_indicators
+from csrscan.packs.load import builtin_rules_dir, load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK_PATHS = sorted(builtin_rules_dir().iterdir()) + sorted(

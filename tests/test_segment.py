@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csrscan.models import Document, Page
-from csrscan.normalize import document_to_normpages
-from csrscan.segment import context_of, normpages_to_sentences, tokenizer, tokens
+from csrscan.text.normalize import document_to_normpages
+from csrscan.text.segment import context_of, normpages_to_sentences, tokenizer, tokens
 
 
 def sentences(text: str):  # type: ignore[no-untyped-def]

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from ingest_support import load_make_bad
 from zh_text import COMPANIES, ReportSpec, report_text_pages
 
-from csrscan import forked, prefetch, split
-from csrscan.cli import main
+from csrscan.cli.root import main
 from csrscan.ingest import IngestOptions
-from csrscan.ingest_pdf import PageReader
+from csrscan.ingest.pdf import PageReader
 from csrscan.models import Page, Report
-from csrscan.normalize import carry_chain, clean_normpage, page_to_lines
+from csrscan.packs.load import select_pack
+from csrscan.parallel import forked, prefetch, split
 from csrscan.pipeline import scan_bytes
-from csrscan.rules import select_pack
+from csrscan.text.normalize import carry_chain, clean_normpage, page_to_lines
 
 mb = load_make_bad()
 PAGES = 14
@@ -339,7 +339,7 @@ def test_reader_windows_and_order() -> None:
 def test_pages_read_ahead_travel_as_they_were(report_pdf: bytes) -> None:
     import pickle
 
-    from csrscan.ingest_pdf import PageReader, open_pdf
+    from csrscan.ingest.pdf import PageReader, open_pdf
     doc = open_pdf(report_pdf, "r.pdf", None)
     try:
         ahead, pages = prefetch.Ahead(), PageReader.of(doc, report_pdf, None)
@@ -439,8 +439,8 @@ def test_pages_read_by_pdfminer_do_not_depend_on_reading_order(
     other is read all the same, in whichever process and order it comes
     (pages 1 and 11 are read by different parts; 8 then 7 by one reader,
     downward, where one process reads 7 then 8)."""
-    from csrscan import ingest_pdf
-    from csrscan.ingest_pdfminer import PdfminerPages
+    from csrscan.ingest import pdf as ingest_pdf
+    from csrscan.ingest.pdf_pdfminer import PdfminerPages
     doc = ingest_pdf.open_pdf(report_pdf, "r.pdf", None)
     try:
         index_of = {}
@@ -520,8 +520,8 @@ def test_a_failure_while_split_gives_the_one_process_error(
         report_pdf: bytes, small_parts: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The split scan never words an error its own way: a page that breaks the
     reader is reported as `-j 1` reports it (exit 2, not an internal error)."""
-    from csrscan import ingest_pdf
     from csrscan.errors import InputError
+    from csrscan.ingest import pdf as ingest_pdf
 
     def hostile(page: Any, text: str) -> str:
         raise RecursionError("maximum recursion depth exceeded")

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from zh_text import parity_lines
 
-from csrscan.match import compile_pack
-from csrscan.rules import select_pack
-from csrscan.segment import pack_words, tokenizer, tokens
+from csrscan.match.sentences import compile_pack
+from csrscan.packs.load import select_pack
+from csrscan.text.segment import pack_words, tokenizer, tokens
 
 jieba = pytest.importorskip("jieba")
 rjieba = pytest.importorskip("rjieba")
@@ -56,7 +56,7 @@ def test_csrscan_tokenizer_matches_jieba_with_the_pack_terms(pack_terms: tuple[s
                                                              ) -> None:
     reference = jieba.Tokenizer()
     added = pack_words(tokenizer(()), pack_terms)
-    for term, freq in added:  # the same words, same frequency as csrscan.segment.tokenizer
+    for term, freq in added:  # the same words, same frequency as csrscan.text.segment.tokenizer
         reference.add_word(term, freq)
     engine = tokenizer(pack_terms)
     assert added

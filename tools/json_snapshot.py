@@ -51,7 +51,7 @@ def take(out: Path, jobs: str) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda p: scan(p, jobs), files))
     out.mkdir(parents=True, exist_ok=True)
-    for path, result in zip(files, results):
+    for path, result in zip(files, results, strict=True):
         name = str(path.relative_to(ROOT.parent)).replace("/", "__") + ".json"
         (out / name).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"{len(files)} files scanned into {out}")

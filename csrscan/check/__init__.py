@@ -1,0 +1,6 @@
+"""Check mode: a policy over scan reports, for CI.
+
+`config` layers the settings, `policy` states what must hold, `evaluate`
+applies it, `suppress` and `baseline` quiet accepted gaps, `diff` compares two
+revisions; `formats/` renders the result (text, JSON, SARIF, JUnit, GitHub).
+"""

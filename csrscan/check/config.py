@@ -1,0 +1,269 @@
+"""Configuration: built-in defaults < discovered file < --config FILE < flags.
+
+Discovery walks up from a start directory and stops at the first directory
+holding `.csrscan.yaml`, `.csrscan.yml` or a `pyproject.toml` with a
+`[tool.csrscan]` table (in that order of precedence within one directory;
+only one file is read). Every value remembers where it came from
+(`Config.sources`), which `csrscan config show` prints. docs/check.md
+documents the keys.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csrscan.check.policy import FAIL_ON, LEVELS, SEVERITIES, Policy
+from csrscan.errors import ConfigError
+
+CONFIG_NAMES = (".csrscan.yaml", ".csrscan.yml", "pyproject.toml")
+FORMATS = ("table", "json", "markdown", "sarif", "junit", "github")
+TOP_KEYS = ("pack", "rules", "format", "baseline", "policy")
+POLICY_KEYS = ("require", "require_indicators", "min_score", "severity", "fail_on")
+MAPPING_KEYS = ("policy.require", "policy.severity")
+DEFAULT = "default"
+DEFAULT_REQUIRE = {"*": "partial"}
+
+Layer = dict[str, Any]  # dotted key → value; mapping keys hold dicts
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The effective configuration of one run."""
+
+    pack: str | None
+    rules: tuple[str, ...]
+    format: str | None
+    baseline: str | None
+    policy: Policy
+    sources: tuple[tuple[str, str], ...] = ()
+    files: tuple[str, ...] = field(default=())
+
+    def source_of(self, key: str) -> str:
+        return dict(self.sources).get(key, DEFAULT)
+
+    @classmethod
+    def resolve(cls, start: Path | None = None, config_file: Path | None = None,
+                flags: Mapping[str, Any] | None = None, discover: bool = True) -> Config:
+        """Merge defaults, the discovered file, `config_file` and command-line flags."""
+        layers: list[tuple[str, Layer]] = []
+        if discover:
+            found = discover_config(start or Path.cwd())
+            if found is not None:
+                layers.append((str(found), read_config_file(found)))
+        if config_file is not None:
+            layers.append((str(config_file), read_config_file(config_file, explicit=True)))
+        if flags:
+            layers.append(("command line", flags_layer(flags)))
+        return merge(layers)
+
+
+def discover_config(start: Path) -> Path | None:
+    """The first config file found from `start` upward, or None."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        data = _load_toml(path)
+    except ConfigError:
+        return False
+    return isinstance(data.get("tool"), dict) and "csrscan" in data["tool"]
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with path.open("rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}",
+                          path=str(path)) from None
+
+
+def read_config_file(path: Path, explicit: bool = False) -> Layer:
+    """Read and check one config file into a layer of dotted keys."""
+    if not path.is_file():
+        raise ConfigError("config file not found", path=str(path))
+    if path.suffix == ".toml":
+        tool = _load_toml(path).get("tool", {})
+        raw = tool.get("csrscan") if isinstance(tool, dict) else None
+        if raw is None:
+            if explicit:
+                raise ConfigError("no [tool.csrscan] table", path=str(path))
+            return {}
+        prefix = "tool.csrscan."
+    else:
+        raw = _load_yaml(path)
+        raw = {} if raw is None else raw
+        prefix = ""
+    return parse_mapping(raw, str(path), prefix, path.parent)
+
+
+def _fail(origin: str, key: str, message: str) -> ConfigError:
+    return ConfigError(f"key '{key}': {message}", path=None if origin == "command line"
+                       else origin)
+
+
+def parse_mapping(raw: Any, origin: str, prefix: str = "", base: Path | None = None) -> Layer:
+    """Check the keys and values of one config mapping; relative paths join `base`."""
+    if not isinstance(raw, dict):
+        raise ConfigError("the config must be a mapping", path=origin)
+    layer: Layer = {}
+    for key, value in raw.items():
+        if key not in TOP_KEYS:
+            raise _fail(origin, prefix + str(key), f"unknown key (known: {', '.join(TOP_KEYS)})")
+        if key == "policy":
+            layer.update(_parse_policy(value, origin, prefix))
+        else:
+            layer[key] = _check_value(key, value, origin, prefix, base)
+    return layer
+
+
+def _check_value(key: str, value: Any, origin: str, prefix: str, base: Path | None) -> Any:
+    name = prefix + key
+    if key == "rules":
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            raise _fail(origin, name, "must be a path or a list of paths")
+        return tuple(_join(base, v) for v in items)
+    if not isinstance(value, str) or not value:
+        raise _fail(origin, name, "must be a non-empty string")
+    if key == "format" and value not in FORMATS:
+        raise _fail(origin, name, f"unknown format {value!r} (known: {', '.join(FORMATS)})")
+    return _join(base, value) if key == "baseline" else value
+
+
+def _join(base: Path | None, value: str) -> str:
+    if base is None or Path(value).is_absolute():
+        return value
+    import os
+
+    return os.path.relpath(base / value) if base.is_absolute() else str(base / value)
+
+
+def _parse_policy(raw: Any, origin: str, prefix: str) -> Layer:
+    where = prefix + "policy"
+    if not isinstance(raw, dict):
+        raise _fail(origin, where, "must be a mapping")
+    layer: Layer = {}
+    for key, value in raw.items():
+        name = f"{where}.{key}"
+        if key not in POLICY_KEYS:
+            raise _fail(origin, name, f"unknown key (known: {', '.join(POLICY_KEYS)})")
+        if key == "require":
+            layer["policy.require"] = _choice_map(value, LEVELS, origin, name)
+        elif key == "severity":
+            layer["policy.severity"] = _choice_map(value, SEVERITIES, origin, name)
+        elif key == "require_indicators":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise _fail(origin, name, "must be a list of indicator ids")
+            layer["policy.require_indicators"] = tuple(value)
+        elif key == "min_score":
+            layer["policy.min_score"] = _score(value, origin, name)
+        else:
+            layer["policy.fail_on"] = _choice(value, FAIL_ON, origin, name)
+    return layer
+
+
+def _choice(value: Any, allowed: Iterable[str], origin: str, name: str) -> str:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise _fail(origin, name, f"must be one of {', '.join(allowed)}, not {value!r}")
+    return str(value)
+
+
+def _choice_map(value: Any, allowed: Iterable[str], origin: str, name: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _fail(origin, name, "must be a mapping of topic id to value")
+    return {str(k): _choice(v, allowed, origin, f"{name}.{k}") for k, v in value.items()}
+
+
+def _score(value: Any, origin: str, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise _fail(origin, name, f"must be a number from 0 to 1, not {value!r}")
+    return float(value)
+
+
+def flags_layer(flags: Mapping[str, Any]) -> Layer:
+    """Command-line values (None = not given) as a layer; pairs are 'key=value'."""
+    layer: Layer = {}
+    for key, value in flags.items():
+        if value is None or value == () or value == []:
+            continue
+        if key in MAPPING_KEYS:
+            allowed = LEVELS if key == "policy.require" else SEVERITIES
+            option = "--require" if key == "policy.require" else "--severity"
+            layer[key] = {k: _choice(v, allowed, "command line", f"{option} {k}")
+                          for k, v in (_pair(p, option) for p in value)}
+        elif key == "policy.min_score":
+            layer[key] = _score(value, "command line", "--min-score")
+        elif key == "policy.fail_on":
+            layer[key] = _choice(value, FAIL_ON, "command line", "--fail-on")
+        elif key in ("rules", "policy.require_indicators"):
+            layer[key] = tuple(str(v) for v in value)
+        else:
+            layer[key] = str(value)
+    return layer
+
+
+def _pair(text: str, option: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"{option}: expected TOPIC=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+def merge(layers: list[tuple[str, Layer]]) -> Config:
+    """Later layers win; `policy.require` / `policy.severity` merge item by item."""
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for origin, layer in layers:
+        for key, value in layer.items():
+            if key in MAPPING_KEYS:
+                values.setdefault(key, {}).update(value)
+                sources[key] = origin
+                sources.update({f"{key}.{k}": origin for k in value})
+            else:
+                values[key] = value
+                sources[key] = origin
+    if "policy.require" not in values:
+        values["policy.require"] = dict(DEFAULT_REQUIRE)
+    policy = Policy(
+        require=tuple(sorted(values["policy.require"].items())),
+        require_indicators=tuple(sorted(set(values.get("policy.require_indicators", ())))),
+        min_score=values.get("policy.min_score"),
+        severity=tuple(sorted(values.get("policy.severity", {}).items())),
+        fail_on=values.get("policy.fail_on", "error"))
+    return Config(pack=values.get("pack"), rules=tuple(values.get("rules", ())),
+                  format=values.get("format"), baseline=values.get("baseline"),
+                  policy=policy, sources=tuple(sorted(sources.items())),
+                  files=tuple(o for o, _ in layers if o != "command line"))

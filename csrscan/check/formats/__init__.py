@@ -1,0 +1,1 @@
+"""Output formats of `check`: text / Markdown / JSON, SARIF, JUnit, GitHub."""

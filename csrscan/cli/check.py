@@ -1,0 +1,260 @@
+"""`csrscan check`, `csrscan baseline create`, `csrscan diff`, `csrscan config show`.
+
+Exit codes (docs/check.md): 0 the policy holds, 1 it does not (check; diff
+with --fail-on-regression), 2 usage, input, rules or config error.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from csrscan.check.config import Config
+    from csrscan.check.evaluate import CheckResult
+    from csrscan.models import Pack, Report
+
+baseline_app = typer.Typer(help="Record the current gaps so that check fails only on new ones.",
+                           no_args_is_help=True)
+config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+class DiffFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+FilesArg = Annotated[list[Path], typer.Argument(
+    metavar="FILES...", help="Report drafts (.md .txt .docx .pdf …).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option(
+    "--config", "-c", metavar="FILE",
+    help="Config file (.yaml or pyproject.toml); layered over the discovered one.")]
+NoConfigOpt = Annotated[bool, typer.Option(
+    "--no-config", help="Do not look for .csrscan.yaml / pyproject.toml.")]
+PackOpt = Annotated[Optional[str], typer.Option("--pack", metavar="ID", help="Rule pack id.")]
+RulesOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--rules", metavar="PATH", help="Add a rule pack (folder or YAML file); repeatable.")]
+RequireOpt = Annotated[Optional[list[str]], typer.Option(
+    "--require", metavar="TOPIC=LEVEL",
+    help="Require a topic (or '*') at least at missing/partial/covered; repeatable.")]
+IndicatorOpt = Annotated[Optional[list[str]], typer.Option(
+    "--require-indicator", metavar="ID", help="Require an indicator to be found; repeatable.")]
+MinScoreOpt = Annotated[Optional[float], typer.Option(
+    "--min-score", metavar="X", help="Minimum overall score, 0 to 1.")]
+SeverityOpt = Annotated[Optional[list[str]], typer.Option(
+    "--severity", metavar="TOPIC=SEV", help="Severity of a topic's gaps: error/warning/info.")]
+FailOnOpt = Annotated[Optional[str], typer.Option(
+    "--fail-on", metavar="SEV", help="Fail on gaps at least this severe: error (default), "
+    "warning, info, never.")]
+BaselineOpt = Annotated[Optional[Path], typer.Option(
+    "--baseline", metavar="FILE", help="Fail only on gaps not in this baseline file.")]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a file.")]
+EncodingOpt = Annotated[Optional[str], typer.Option(help="Encoding of .txt/.md input.")]
+OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR PDF pages without a text layer.")]
+
+
+def start_dir(paths: list[Path]) -> Path:
+    """Discovery starts in the deepest folder holding every checked file."""
+    if not paths:
+        return Path.cwd()
+    folders = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in paths]
+    return Path(os.path.commonpath(folders))
+
+
+def resolve_config(paths: list[Path], config: Path | None, no_config: bool,
+                   flags: dict[str, Any]) -> Config:
+    from csrscan.check.config import Config
+
+    return Config.resolve(start_dir(paths), config, flags, discover=not no_config)
+
+
+def policy_flags(pack: str | None, rules: list[Path] | None, require: list[str] | None,
+                 indicators: list[str] | None, min_score: float | None,
+                 severity: list[str] | None, fail_on: str | None) -> dict[str, Any]:
+    return {"pack": pack, "rules": tuple(str(r) for r in rules or ()),
+            "policy.require": require or (), "policy.require_indicators": indicators or (),
+            "policy.min_score": min_score, "policy.severity": severity or (),
+            "policy.fail_on": fail_on}
+
+
+def make_scanner(encoding: str | None, ocr: bool) -> Any:
+    from csrscan.cli.common import ingest_options, scan_one
+
+    options = ingest_options(encoding, None, ocr, 2000, 256 * 2**20, jobs=None)
+
+    def scanner(path: str, pack: Pack) -> Report:
+        return scan_one(path, pack, options)
+
+    return scanner
+
+
+def choose_format(flag: CheckFormat | None, config: Config) -> str:
+    """--format, else the config's format, else github on GitHub Actions, else table."""
+    if flag is not None:
+        return flag.value
+    if config.format:
+        return config.format
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "table"
+
+
+def render_check(result: CheckResult, fmt: str) -> str:
+    from csrscan.check.formats import text as rc
+
+    if fmt == "json":
+        return rc.render_check_json(result)
+    if fmt == "markdown":
+        return rc.render_check_markdown(result)
+    if fmt == "sarif":
+        from csrscan.check.formats.sarif import render_sarif
+
+        return render_sarif(result)
+    if fmt == "junit":
+        from csrscan.check.formats.junit import render_junit
+
+        return render_junit(result)
+    if fmt == "github":
+        from csrscan.check.formats.github import render_github
+
+        return render_github(result)
+    return rc.render_check_table(result)
+
+
+def check(
+    files: FilesArg,
+    fmt: Annotated[Optional[CheckFormat], typer.Option(
+        "--format", "-f", help="table, json, markdown, sarif, junit or github "
+        "(default: config, else github when GITHUB_ACTIONS=true, else table).")] = None,
+    output: OutputOpt = None, config: ConfigOpt = None, no_config: NoConfigOpt = False,
+    pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
+    require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
+    severity: SeverityOpt = None, fail_on: FailOnOpt = None, baseline: BaselineOpt = None,
+    encoding: EncodingOpt = None, ocr: OcrOpt = False,
+) -> None:
+    """Check drafts against the disclosure policy: exit 0 holds, 1 fails, 2 error.
+
+    The policy comes from .csrscan.yaml / .csrscan.yml / [tool.csrscan] in
+    pyproject.toml (found from the drafts' folder upward), then --config, then
+    the flags; without any `policy.require`, every topic must be at least
+    partial. Suppressed (<!-- csrscan-disable ID: reason -->) and baselined
+    gaps are listed but do not fail. Reference: docs/check.md, docs/ci.md.
+    """
+    from csrscan.check.evaluate import run_check
+    from csrscan.check.formats.github import append_step_summary
+    from csrscan.cli.common import emit
+
+    flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, fail_on)
+    flags["format"] = fmt.value if fmt else None
+    flags["baseline"] = str(baseline) if baseline else None
+    cfg = resolve_config(files, config, no_config, flags)
+    result = run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr))
+    emit(render_check(result, choose_format(fmt, cfg)), output)
+    append_step_summary(result)
+    raise typer.Exit(result.exit_code)
+
+
+@baseline_app.command("create")
+def baseline_create(
+    files: FilesArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Baseline file to write.")
+                      ] = Path(".csrscan-baseline.json"),
+    config: ConfigOpt = None, no_config: NoConfigOpt = False,
+    pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
+    require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
+    severity: SeverityOpt = None, encoding: EncodingOpt = None, ocr: OcrOpt = False,
+) -> None:
+    """Write the current gaps of FILES (sorted, stable keys) to a baseline file.
+
+    `check --baseline FILE` (or `baseline:` in the config) then fails only on
+    gaps that are not in it. Paths are relative to the baseline's folder.
+    """
+    from csrscan.check.baseline import baseline_entries, render_baseline
+    from csrscan.check.evaluate import run_check
+    from csrscan.cli.common import emit
+    from csrscan.errors import CsrscanError
+
+    flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, None)
+    cfg = resolve_config(files, config, no_config, flags)
+    result = run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr),
+                       use_baseline=False)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CsrscanError(f"cannot create folder: {exc.strerror}", path=str(output)) from None
+    emit(render_baseline(result.findings, output), output)
+    typer.echo(f"wrote {len(baseline_entries(result.findings, output))} gap(s) to {output}",
+               err=True)
+
+
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier revision.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later revision.")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, json or markdown.")
+                   ] = DiffFormat.table,
+    output: OutputOpt = None,
+    fail_on_regression: Annotated[bool, typer.Option(
+        "--fail-on-regression", help="Exit 1 when a topic level drops or an indicator is "
+        "lost (default: always exit 0).")] = False,
+    config: ConfigOpt = None, no_config: NoConfigOpt = False,
+    pack: PackOpt = None, rules: RulesOpt = None,
+    encoding: EncodingOpt = None, ocr: OcrOpt = False,
+) -> None:
+    """What NEW gained and lost against OLD: topic levels, indicators, evidence.
+
+    Exit 0 (2 on errors); with --fail-on-regression, 1 when a topic's level
+    dropped or an indicator was lost. Markdown output suits a PR comment.
+    """
+    from csrscan.check import diff as d
+    from csrscan.cli.common import emit
+    from csrscan.packs.load import select_pack
+
+    cfg = resolve_config([old, new], config, no_config,
+                         {"pack": pack, "rules": tuple(str(r) for r in rules or ())})
+    rule_pack = select_pack(cfg.pack, cfg.rules)
+    scanner = make_scanner(encoding, ocr)
+    result = d.diff_reports(scanner(str(old), rule_pack), scanner(str(new), rule_pack))
+    render = {"json": d.render_diff_json, "markdown": d.render_diff_markdown}.get(
+        fmt.value, d.render_diff_table)
+    emit(render(result), output)
+    raise typer.Exit(1 if fail_on_regression and result.regression else 0)
+
+
+@config_app.command("show")
+def config_show(
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        metavar="[PATHS]...", help="Resolve as `check PATHS` would (default: here).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    config: ConfigOpt = None, no_config: NoConfigOpt = False,
+    pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
+    require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
+    severity: SeverityOpt = None, fail_on: FailOnOpt = None,
+    fmt: Annotated[Optional[CheckFormat], typer.Option("--format", "-f",
+                                                       help="As for check.")] = None,
+    baseline: BaselineOpt = None,
+) -> None:
+    """Print the effective config and where each value came from; validates ids.
+
+    Precedence: defaults < discovered file < --config < flags (docs/check.md).
+    """
+    from csrscan.check.config_show import render_config
+    from csrscan.check.evaluate import load_config_pack
+
+    flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, fail_on)
+    flags["format"] = fmt.value if fmt else None
+    flags["baseline"] = str(baseline) if baseline else None
+    cfg = resolve_config(paths or [], config, no_config, flags)
+    rule_pack = load_config_pack(cfg)
+    typer.echo(render_config(cfg, rule_pack, as_json), nl=False)

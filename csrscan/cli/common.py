@@ -1,0 +1,105 @@
+"""What the commands share: exit codes, common options, loading a pack, scanning
+one input, and writing output to stdout or a file."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from csrscan.errors import CsrscanError
+
+if TYPE_CHECKING:
+    from csrscan.ingest.options import IngestOptions
+    from csrscan.models import Pack, Report
+
+EXIT_OK, EXIT_POLICY, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_PIPE = 128 + 13  # stdout's reader went away (`| head`): the command ends as by SIGPIPE
+FILE_WIDTH = 200
+
+RulesOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--rules", metavar="PATH", help="Add a rule pack (folder or YAML file); repeatable.")]
+PackOpt = Annotated[Optional[str], typer.Option(
+    "--pack", metavar="ID", help="Rule pack to use (default: cn-fin-csr, or the last --rules).")]
+EncodingOpt = Annotated[Optional[str], typer.Option(
+    help="Text encoding of .txt/.md input (default: detected).")]
+PasswordOpt = Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")]
+OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR PDF pages without a text layer.")]
+MaxPagesOpt = Annotated[int, typer.Option(help="Refuse PDFs with more pages.")]
+MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")]
+
+
+JobsOpt = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", min=1, help="Processes sharing one PDF (default: the CPU count; "
+    "PDFs of 50+ pages are split, shorter ones of 8+ pages are read ahead).")]
+
+
+def ingest_options(encoding: str | None, password: str | None, ocr: bool,
+                   max_pages: int, max_bytes: int, jobs: int | None = 1) -> IngestOptions:
+    """The ingest settings; `jobs` None means one process per available core."""
+    from csrscan.ingest import IngestOptions
+    from csrscan.parallel.forked import available_cores
+
+    return IngestOptions(encoding=encoding, password=password, ocr=ocr, max_pages=max_pages,
+                         max_bytes=max_bytes, jobs=jobs or available_cores())
+
+
+def load_pack(pack: str | None, rules: list[Path] | None) -> Pack:
+    from csrscan.packs.load import select_pack
+
+    return select_pack(pack, rules or ())
+
+
+def scan_one(path: str, pack: Pack, options: IngestOptions) -> Report:
+    """Scan a path, or standard input when path is '-'."""
+    from csrscan.pipeline import scan_bytes, scan_path
+
+    if path == "-":
+        return scan_bytes(sys.stdin.buffer.read(options.max_bytes + 1), "<stdin>", pack, options)
+    from csrscan.compare.batch import display_path
+
+    return scan_path(display_path(path), pack, options)
+
+
+class OutputClosed(Exception):
+    """The reader of stdout went away (`csrscan … | head`): the output is cut short."""
+
+
+def make_console(output: Path | None = None) -> Any:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own exits 1, check's "policy fails"
+            raise OutputClosed
+
+    if output is not None:
+        # a file gets a fixed, wide layout: deterministic and no folded paths
+        return PipeConsole(record=True, width=FILE_WIDTH, file=io.StringIO(), color_system=None)
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return PipeConsole(highlight=False, width=FILE_WIDTH)  # pipes: no squeezed columns
+    return PipeConsole(highlight=False)
+
+
+def emit(text: str | Iterable[str] | None, output: Path | None) -> None:
+    """Write rendered output, given whole or in pieces, to stdout or a file."""
+    if text is None:
+        return
+    pieces = [text] if isinstance(text, str) else text
+    if output is None:
+        try:
+            for piece in pieces:
+                sys.stdout.write(piece)
+        except BrokenPipeError:
+            raise OutputClosed from None
+        return
+    try:
+        with output.open("w", encoding="utf-8") as fh:
+            for piece in pieces:
+                fh.write(piece)
+    except OSError as exc:
+        raise CsrscanError(f"cannot write output: {exc.strerror}", path=str(output)) from None

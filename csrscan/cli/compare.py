@@ -1,0 +1,253 @@
+"""`csrscan compare`, `csrscan history` and `csrscan cache` (docs/compare.md)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from csrscan.cli.common import (
+    EncodingOpt,
+    MaxBytesOpt,
+    MaxPagesOpt,
+    OcrOpt,
+    PackOpt,
+    PasswordOpt,
+    RulesOpt,
+    emit,
+    ingest_options,
+    load_pack,
+)
+from csrscan.errors import ConfigError
+
+if TYPE_CHECKING:
+    from csrscan.compare.batch import Executor, Outcome
+    from csrscan.compare.matrix import Matrix, Query
+
+EXIT_SOME_FAILED = 2
+
+
+class MatrixFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+    html = "html"
+
+
+class ExecutorKind(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class ProgressMode(str, Enum):
+    auto = "auto"
+    bar = "bar"
+    plain = "plain"
+    none = "none"
+
+
+def compare(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATHS...", help="Report files, folders (searched recursively for .pdf .docx "
+        ".txt .md .html) and glob patterns.")],
+    fmt: Annotated[MatrixFormat, typer.Option(
+        "--format", "-f", help="Output: table, csv, json, jsonl (one report per line, "
+        "streamed), xlsx (needs -o), html.")] = MatrixFormat.table,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write to this file (default: stdout).")] = None,
+    jsonl: Annotated[Optional[Path], typer.Option(
+        "--jsonl", metavar="FILE", help="Also stream every result to this JSONL file as it "
+        "finishes (implied by --format jsonl -o FILE).")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Skip files already in the JSONL output (same path, sha256, "
+        "pack id and version); failed files are tried again.")] = False,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: CPU count).")] = None,
+    timeout: Annotated[float, typer.Option(
+        min=0, help="Seconds per file before its worker is killed and the file listed as "
+        "'timeout'; 0 = no limit (local executor).")] = 300.0,
+    max_tasks_per_child: Annotated[int, typer.Option(
+        min=1, help="Restart a worker after this many files (bounds memory).")] = 50,
+    executor: Annotated[ExecutorKind, typer.Option(
+        help="local: process pool on this machine; dask: an existing Dask cluster "
+        "(--scheduler; needs the optional dask extra).")
+    ] = ExecutorKind.local,
+    scheduler: Annotated[Optional[str], typer.Option(
+        metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
+    manifest: Annotated[Optional[Path], typer.Option(
+        metavar="CSV", help="CSV with columns path,company,year[,industry] overriding the "
+        "identity rules.")] = None,
+    sort: Annotated[str, typer.Option(
+        help="Row order: company, year, score (highest first), path, or a topic id "
+        "(highest level first).")] = "company",
+    reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the row order.")] = False,
+    topic: Annotated[Optional[list[str]], typer.Option(
+        "--topic", metavar="ID", help="Show only these topic columns; repeatable.")] = None,
+    min_score: Annotated[Optional[float], typer.Option(help="Keep rows scoring at least this.")
+                         ] = None,
+    max_score: Annotated[Optional[float], typer.Option(help="Keep rows scoring at most this.")
+                         ] = None,
+    company: Annotated[Optional[list[str]], typer.Option(
+        "--company", metavar="TEXT", help="Keep rows whose company contains TEXT; "
+        "repeatable.")] = None,
+    year: Annotated[Optional[list[int]], typer.Option(
+        "--year", help="Keep rows of this year; repeatable.")] = None,
+    missing: Annotated[Optional[list[str]], typer.Option(
+        "--missing", metavar="ID", help="Keep rows where this topic is missing (level 0); "
+        "repeatable.")] = None,
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", metavar="FILE", help="Append this run to an SQLite database.")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the extracted-text cache.")] = False,
+    progress: Annotated[ProgressMode, typer.Option(
+        help="Progress on stderr: auto (bar on a terminal, else plain lines), bar, plain, "
+        "none.")] = ProgressMode.auto,
+    rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
+    password: PasswordOpt = None, ocr: OcrOpt = False,
+    max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
+) -> None:
+    """Scan many reports in parallel and compare them: company × year × topic matrix.
+
+    Exit 0 when every file was scanned, 2 when some failed (all others are
+    still written) or on a usage error.
+    """
+    from csrscan.compare.batch import FileTask, JobSpec, discover
+    from csrscan.compare.matrix import Query
+
+    if fmt is MatrixFormat.xlsx and output is None:
+        raise ConfigError("--format xlsx needs --output FILE")
+    if fmt is MatrixFormat.jsonl and jsonl is not None and jsonl != output:
+        raise ConfigError("with --format jsonl the stream goes to --output; drop --jsonl")
+    journal = output if fmt is MatrixFormat.jsonl else jsonl
+    if resume and journal is None:
+        raise ConfigError("--resume needs --jsonl FILE (or --format jsonl -o FILE)")
+    the_pack = load_pack(pack, rules)
+    query = Query(sort=sort, reverse=reverse, topics=tuple(topic or ()), min_score=min_score,
+                  max_score=max_score, companies=tuple(company or ()),
+                  years=tuple(year or ()), missing=tuple(missing or ()))
+    _check_query(the_pack, query)
+    from csrscan.compare.identity import read_manifest
+
+    overrides = read_manifest(manifest) if manifest else None
+    files = _without_outputs(discover(paths), output, journal, db)
+    shows_quotes = db is not None or fmt in (MatrixFormat.xlsx, MatrixFormat.html)
+    spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes),
+                   use_cache=not no_cache, cache_dir=_cache_dir(executor),
+                   quotes=shows_quotes or journal is not None or fmt is MatrixFormat.jsonl)
+    run = _executor(executor, scheduler, jobs, timeout, max_tasks_per_child)
+    outcomes = _run(FileTask(spec, the_pack), files, run, journal, resume, progress.value,
+                    stdout_jsonl=fmt is MatrixFormat.jsonl and output is None,
+                    pack_id=the_pack.id, pack_version=the_pack.version)
+    from csrscan.compare.matrix import build_matrix, topic_columns
+
+    full = build_matrix(outcomes, the_pack.id, the_pack.version, topic_columns(the_pack),
+                        overrides, with_evidence=shows_quotes)
+    if db is not None:
+        from csrscan.compare.db import append_run
+
+        append_run(db, full)
+    _output(full, query, fmt, output)
+    if full.failures:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _without_outputs(files: list[str], *outputs: Path | None) -> list[str]:
+    """Never scan our own output (an HTML report written into the input folder)."""
+    ours = {p.resolve() for p in outputs if p is not None}
+    return [f for f in files if Path(f).resolve() not in ours]
+
+
+def _check_query(pack: object, query: Query) -> None:
+    from csrscan.compare.matrix import Matrix, select, topic_columns
+
+    select(Matrix("", "", topic_columns(pack), (), ()), query)
+
+
+def _cache_dir(executor: ExecutorKind) -> str | None:
+    """Local workers share the parent's cache root; Dask workers use their own."""
+    if executor is ExecutorKind.dask:
+        return None
+    from csrscan.ingest.cache import cache_root
+
+    return str(cache_root())
+
+
+def _executor(kind: ExecutorKind, scheduler: str | None, jobs: int | None, timeout: float,
+              max_tasks: int) -> Executor:
+    if kind is ExecutorKind.dask:
+        if not scheduler:
+            raise ConfigError("--executor dask needs --scheduler ADDRESS")
+        from csrscan.compare.executor_dask import dask_executor
+
+        return dask_executor(scheduler)
+    from csrscan.compare.batch import local_executor
+    from csrscan.parallel.forked import available_cores
+
+    return local_executor(jobs or available_cores(), timeout or None, max_tasks)
+
+
+def _run(task: object, files: list[str], run: Executor, journal: Path | None, resume: bool,
+         progress: str, stdout_jsonl: bool, pack_id: str, pack_version: str) -> list[Outcome]:
+    from csrscan.compare.journal import JournalWriter, plan_resume, read_journal
+    from csrscan.compare.progress import BatchProgress
+
+    todo, done = files, []
+    keep: list[dict[str, object]] = []
+    if resume and journal is not None:
+        plan = plan_resume(read_journal(journal), files, pack_id, pack_version)
+        todo, done, keep = plan.todo, list(plan.reused), plan.keep_lines
+    writer = (JournalWriter(None, stream=sys.stdout) if stdout_jsonl
+              else JournalWriter(journal, keep))
+    try:
+        with BatchProgress(progress, len(todo)) as bar:
+            for outcome in run(task, todo):  # type: ignore[arg-type]
+                writer.write(outcome)
+                bar.advance(outcome)
+                done.append(outcome)
+    finally:
+        writer.close()
+    return done
+
+
+def _output(full: Matrix, query: Query, fmt: MatrixFormat, output: Path | None) -> None:
+    from csrscan.compare.matrix import select
+
+    view = select(full, query)
+    if fmt is MatrixFormat.jsonl:
+        _print_failures(full)
+        return
+    if fmt is MatrixFormat.table:
+        from csrscan.cli.common import make_console
+        from csrscan.compare.formats.matrix import print_matrix
+
+        console = make_console(output)
+        print_matrix(view, console)
+        emit(console.export_text() if output else None, output)
+        return
+    _print_failures(full)
+    if fmt is MatrixFormat.xlsx:
+        from csrscan.compare.formats.xlsx import write_xlsx
+
+        assert output is not None
+        write_xlsx(view, output)
+        return
+    if fmt is MatrixFormat.html:
+        from csrscan.compare.formats.html import render_html
+
+        emit(render_html(view), output)
+        return
+    from csrscan.compare.formats.matrix import render_csv, render_json
+
+    emit(render_csv(view) if fmt is MatrixFormat.csv else render_json(view), output)
+
+
+def _print_failures(full: Matrix) -> None:
+    for f in full.failures:
+        typer.echo(f"csrscan: failed: {f.path}: [{f.kind}] {f.error}", err=True)
+    if full.failures:
+        typer.echo(f"csrscan: {len(full.rows)} scanned, {len(full.failures)} failed", err=True)

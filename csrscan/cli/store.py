@@ -1,0 +1,88 @@
+"""`csrscan history COMPANY --db FILE` and `csrscan cache info|clear`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+cache_app = typer.Typer(help="Inspect or empty the extracted-text cache.", no_args_is_help=True)
+
+
+class HistoryFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def history(
+    company: Annotated[str, typer.Argument(help="Company name, or part of it.")],
+    db: Annotated[Path, typer.Option("--db", metavar="FILE", help="SQLite file written by "
+                                     "`compare --db`.")],
+    fmt: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table or json.")
+                   ] = HistoryFormat.table,
+) -> None:
+    """Print every stored result of a company, by year and run (exit 2 if none)."""
+    import json
+
+    from csrscan.compare.db import history as load
+    from csrscan.errors import InputError
+
+    rows = load(db, company)
+    if not rows:
+        raise InputError(f"no results for company {company!r}", path=str(db))
+    if fmt is HistoryFormat.json:
+        typer.echo(json.dumps([{"run_id": r.run_id, "started_utc": r.started_utc,
+                                "company": r.company, "year": r.year, "path": r.path,
+                                "sha256": r.sha256, "pack_version": r.pack_version,
+                                "score": r.score, "levels": dict(r.levels)} for r in rows],
+                              ensure_ascii=False, indent=2))
+        return
+    _print_history(rows)
+
+
+def _print_history(rows: list) -> None:  # type: ignore[type-arg]
+    from rich.markup import escape
+    from rich.table import Table
+
+    from csrscan.compare.formats.matrix import LEVEL_MARK, LEVEL_STYLE
+
+    topics = [t for t, _ in rows[0].levels]
+    table = Table(title_justify="left", title="csrscan history",
+                  caption=" ".join(f"T{n}={t}" for n, t in enumerate(topics, 1)),
+                  caption_justify="left")
+    table.add_column("company", no_wrap=True)
+    for col in ("year", "run", "score", *(f"T{n}" for n in range(1, len(topics) + 1))):
+        table.add_column(col, no_wrap=True)
+    table.add_column("path", overflow="fold")
+    for r in rows:
+        levels = dict(r.levels)
+        marks = [f"[{LEVEL_STYLE[levels[t]]}]{LEVEL_MARK[levels[t]]} {levels[t]}[/]"
+                 if t in levels else "" for t in topics]
+        table.add_row(escape(r.company), str(r.year or "?"), f"{r.run_id} {r.started_utc}",
+                      f"{r.score:.2f}", *marks, escape(r.path))
+    from csrscan.cli.common import make_console
+
+    make_console().print(table)
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Print the cache folder, extractor version, entries and size."""
+    from csrscan.ingest.cache import cache_info as info
+    from csrscan.ingest.cache import cache_root
+
+    i = info(cache_root())
+    typer.echo(f"folder: {i.root}\nextractor version: {i.version}\nentries: {i.entries}\n"
+               f"stale entries (other versions): {i.stale_entries}\nsize: {i.bytes} bytes")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached document (all extractor versions)."""
+    from csrscan.ingest.cache import cache_clear as clear
+    from csrscan.ingest.cache import cache_root
+
+    root = cache_root()
+    typer.echo(f"removed {clear(root)} cached documents from {root}")

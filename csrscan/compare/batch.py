@@ -1,0 +1,220 @@
+"""Batch scanning: find files, scan each in a worker, stream outcomes, resume.
+
+The per-file task (`FileTask`) is the same for every executor (local process
+pool, Dask): read the file, hash it, take the `Document` from the cache or
+ingest it, identify company/year, scan it, and return an `Outcome` holding
+the `csrscan.report/1` dict (plus `identity`) or the failure. It never raises.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csrscan.errors import CsrscanError, InputError
+from csrscan.ingest import IngestOptions
+from csrscan.models import Pack
+
+SUPPORTED = (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm")
+GLOB_CHARS = set("*?[")
+ERROR_SCHEMA = "csrscan.error/1"
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """Everything a worker needs; picklable, sent once per worker/task."""
+
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    use_cache: bool = True
+    cache_dir: str | None = None  # None: the worker's own default
+    # every quote in the result (journal, xlsx, html, --db show them); without,
+    # a report crosses to the parent a fraction of its size (~2,000 quotes each)
+    quotes: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One file's result: `data` is the report dict (ok) or None (failed)."""
+
+    path: str
+    sha256: str
+    kind: str  # ok | resumed | input | error | timeout | crash
+    data: dict[str, Any] | None = None
+    error: str = ""
+    seconds: float = 0.0
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None
+
+    def to_line(self) -> dict[str, Any]:
+        """The JSONL record: the report, or a `csrscan.error/1` record."""
+        if self.data is not None:
+            return self.data
+        return {"schema": ERROR_SCHEMA, "path": self.path, "sha256": self.sha256 or None,
+                "kind": self.kind, "error": self.error}
+
+
+# ---- discovery ------------------------------------------------------------------
+
+def discover(args: Sequence[str]) -> list[str]:
+    """Expand files, folders (recursive, supported suffixes) and globs; sorted, unique."""
+    found: set[str] = set()
+    for arg in args:
+        if GLOB_CHARS & set(arg):
+            matches = glob.glob(arg, recursive=True)
+            if not matches:
+                raise InputError("no file matches this pattern", path=arg)
+        else:
+            if not os.path.exists(arg):
+                raise InputError("no such file or directory", path=arg)
+            matches = [arg]
+        for m in matches:
+            found.update(_expand(Path(m)))
+    return sorted(found)
+
+
+def _expand(path: Path) -> list[str]:
+    if path.is_dir():
+        return [display_path(p) for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED and _visible(p, path)]
+    return [display_path(path)]
+
+
+def _visible(p: Path, root: Path) -> bool:
+    return not any(part.startswith((".", "~$")) for part in p.relative_to(root).parts)
+
+
+def display_path(path: str | Path) -> str:
+    """Relative to the working directory when below it (deterministic output)."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return str(p.relative_to(Path.cwd()))
+        except ValueError:
+            return str(p)
+    return os.path.normpath(str(p))
+
+
+def file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# ---- the per-file task -------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class FileTask:
+    """Callable, picklable per-file task shared by the local and Dask executors.
+
+    It carries the loaded `Pack` (a few KB pickled), so workers need no rule
+    files; the matcher and tokenizer compiled from it are cached per process.
+    """
+
+    spec: JobSpec
+    pack: Pack
+
+    def warm(self) -> None:
+        """Compile the pack and load the tokenizer now, not inside a timed file."""
+        from csrscan.models import Document, Page
+        from csrscan.pipeline import document_to_report
+
+        text = "".join(t for i in self.pack.indicators[:3] for p in i.patterns[:1]
+                       for t in p.terms[:1]) or "warm"
+        document_to_report(Document("<warm>", "txt", "", (Page(1, text + "。"),)), self.pack)
+
+    def __call__(self, path: str) -> Outcome:
+        return scan_file(path, self.spec, self.pack)
+
+
+def scan_file(path: str, spec: JobSpec, pack: Pack) -> Outcome:
+    start = time.perf_counter()
+    sha = ""
+    try:
+        sha = file_sha256(path)
+        data, cached = _scan(path, sha, spec, pack)
+        return Outcome(path, sha, "ok", data, seconds=time.perf_counter() - start,
+                       cached=cached)
+    except CsrscanError as exc:
+        return Outcome(path, sha, "input", error=exc.message,
+                       seconds=time.perf_counter() - start)
+    except OSError as exc:
+        return Outcome(path, sha, "input", error=f"cannot read: {exc.strerror or exc}",
+                       seconds=time.perf_counter() - start)
+    except Exception as exc:
+        return Outcome(path, sha, "error", error=f"{type(exc).__name__}: {exc}",
+                       seconds=time.perf_counter() - start)
+
+
+def _scan(path: str, sha: str, spec: JobSpec, pack: Pack) -> tuple[dict[str, Any], bool]:
+    from csrscan.compare.identity import identify
+    from csrscan.ingest import path_to_document
+    from csrscan.ingest.cache import DocumentCache, cache_root, options_key
+    from csrscan.pipeline import document_to_report
+    from csrscan.render.report import report_to_dict
+
+    store = None
+    if spec.use_cache:
+        store = DocumentCache(cache_root(spec.cache_dir),
+                              options_key(spec.ingest.ocr, spec.ingest.encoding))
+    doc = store.get(sha, path) if store else None
+    cached = doc is not None
+    if doc is None:
+        doc = path_to_document(path, spec.ingest)
+        if store and doc.sha256 == sha:
+            store.put(doc)
+    report = document_to_report(doc, pack)
+    data = report_to_dict(report, quotes=spec.quotes)
+    ident = identify(doc)
+    data["identity"] = {"company": ident.company, "year": ident.year,
+                        "company_rule": ident.company_rule, "year_rule": ident.year_rule}
+    return data, cached
+
+
+# ---- executors -------------------------------------------------------------------
+
+Executor = Callable[[FileTask, list[str]], Iterator[Outcome]]
+
+
+def local_executor(jobs: int, timeout: float | None, max_tasks: int = 50) -> Executor:
+    def run(task: FileTask, paths: list[str]) -> Iterator[Outcome]:
+        from csrscan.compare.pool import Failed, run_pool
+
+        task.warm()  # forked workers inherit the compiled pack and tokenizer
+        # several workers: largest files first, so that none is left with a big one at the end
+        order = largest_first(paths) if jobs > 1 else paths
+        for res in run_pool(task, order, jobs, timeout, initializer=task.warm,
+                            max_tasks=max_tasks):
+            if isinstance(res, Failed):
+                yield Outcome(str(res.item), _quiet_sha(str(res.item)), res.kind,
+                              error=res.message, seconds=timeout or 0.0)
+            else:
+                yield res
+    return run
+
+
+def largest_first(paths: list[str]) -> list[str]:
+    """By size, largest first (ties by path); a file that cannot be read counts as empty."""
+    def size(path: str) -> int:
+        try:
+            return os.stat(path).st_size
+        except OSError:
+            return 0
+    return sorted(paths, key=lambda p: (-size(p), p))
+
+
+def _quiet_sha(path: str) -> str:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return ""

@@ -1,0 +1,1 @@
+"""Output formats of `compare`: CSV, JSON and table (`matrix`), `xlsx`, `html`."""

@@ -1,0 +1,110 @@
+"""Matrix → CSV, JSON (`csrscan.matrix/1`) and a rich terminal table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from csrscan.compare.matrix import Matrix, Row, Trend
+
+MATRIX_SCHEMA = "csrscan.matrix/1"
+LEVEL_MARK = {0: "○", 1: "◐", 2: "●"}
+LEVEL_STYLE = {0: "red", 1: "yellow", 2: "green"}
+LEVEL_NAME = {0: "missing", 1: "partial", 2: "covered"}
+
+
+def header(matrix: Matrix) -> list[str]:
+    """CSV/XLSX columns: path, company, year, one per topic id, score."""
+    return ["path", "company", "year", *(t.id for t in matrix.topics), "score"]
+
+
+def row_cells(row: Row) -> list[Any]:
+    return [row.path, row.company, row.year if row.year is not None else "",
+            *row.levels, row.score]
+
+
+def render_csv(matrix: Matrix) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header(matrix))
+    for row in matrix.rows:
+        writer.writerow(row_cells(row))
+    return buf.getvalue()
+
+
+def trend_change(t: Trend) -> str:
+    if t.to_level > t.from_level:
+        return "up"
+    if t.to_level < t.from_level:
+        return "down"
+    return "same"
+
+
+def matrix_to_dict(matrix: Matrix) -> dict[str, Any]:
+    ids = [t.id for t in matrix.topics]
+    return {
+        "schema": MATRIX_SCHEMA,
+        "pack": {"id": matrix.pack_id, "version": matrix.pack_version},
+        "topics": [{"id": t.id, "name": t.name} for t in matrix.topics],
+        "rows": [{"path": r.path, "company": r.company, "year": r.year,
+                  "industry": r.identity.industry, "sha256": r.sha256, "format": r.format,
+                  "company_rule": r.identity.company_rule, "year_rule": r.identity.year_rule,
+                  "levels": dict(zip(ids, r.levels, strict=True)), "score": r.score,
+                  "found": {i: list(f) for i, f in zip(ids, r.found, strict=True)}}
+                 for r in matrix.rows],
+        "failures": [{"path": f.path, "sha256": f.sha256 or None, "kind": f.kind,
+                      "error": f.error} for f in matrix.failures],
+        "trends": [{"company": t.company, "topic": t.topic, "from_year": t.from_year,
+                    "to_year": t.to_year, "from_level": t.from_level, "to_level": t.to_level,
+                    "change": trend_change(t), "gained": list(t.gained), "lost": list(t.lost)}
+                   for t in matrix.trends],
+        "summary": {"scanned": len(matrix.rows), "failed": len(matrix.failures)},
+    }
+
+
+def render_json(matrix: Matrix) -> str:
+    return json.dumps(matrix_to_dict(matrix), ensure_ascii=False, indent=2) + "\n"
+
+
+def print_matrix(matrix: Matrix, console: Any) -> None:
+    """The matrix as a rich table, then failures and trends."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"csrscan compare · pack {matrix.pack_id} {matrix.pack_version}",
+                  title_justify="left")
+    table.add_column("company")
+    table.add_column("year", justify="right")
+    for n, _ in enumerate(matrix.topics, start=1):
+        table.add_column(f"T{n}", justify="center")
+    table.add_column("score", justify="right")
+    table.add_column("path", overflow="fold")
+    for r in matrix.rows:
+        marks = [f"[{LEVEL_STYLE[lv]}]{LEVEL_MARK[lv]}[/]" for lv in r.levels]
+        table.add_row(escape(r.company or "?"), str(r.year or "?"), *marks,
+                      f"{r.score:.2f}", escape(r.path))
+    console.print(table)
+    legend = "  ".join(f"T{n}={t.id}" for n, t in enumerate(matrix.topics, start=1))
+    console.print(f"[dim]{escape(legend)}  ● covered ◐ partial ○ missing[/]")
+    console.print(f"{len(matrix.rows)} scanned, {len(matrix.failures)} failed")
+    for f in matrix.failures:
+        console.print(f"[red]failed[/] {escape(f.path)}: {escape(f'[{f.kind}]')} "
+                      f"{escape(f.error)}", highlight=False)
+    _print_trends(matrix, console)
+
+
+def _print_trends(matrix: Matrix, console: Any) -> None:
+    from rich.markup import escape
+
+    changed = [t for t in matrix.trends if t.gained or t.lost or t.from_level != t.to_level]
+    if not matrix.trends:
+        return
+    console.print(f"\n[bold]Trends[/] ({len(changed)} topic changes between years)")
+    for t in changed:
+        arrow = {"up": "[green]▲[/]", "down": "[red]▼[/]", "same": "="}[trend_change(t)]
+        parts = [f"+{g}" for g in t.gained] + [f"-{x}" for x in t.lost]
+        console.print(f"  {escape(t.company)} {t.from_year}→{t.to_year} {t.topic}: "
+                      f"{LEVEL_NAME[t.from_level]} → {LEVEL_NAME[t.to_level]} {arrow} "
+                      f"{escape(' '.join(parts))}", highlight=False)

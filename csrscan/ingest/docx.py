@@ -1,0 +1,105 @@
+"""Word .docx -> one Page per section; line N = Nth paragraph of the section.
+
+Body paragraphs (headings included) and table rows are read in document
+order; a table row counts as one line (cells joined by tabs).  A section
+ends at the paragraph whose properties hold a `w:sectPr`.  The zip is
+checked for bombs *before* python-docx inflates anything.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Any
+
+from csrscan.errors import InputError
+from csrscan.ingest.options import IngestOptions, sha256_hex
+from csrscan.ingest.quality import sanitize
+from csrscan.models import Document, Page
+
+MAX_MEMBERS = 10_000    # a real report has a few hundred parts at most
+MAX_RATIO = 200         # compression ratio above which a big member is a bomb
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def read_docx(data: bytes, name: str, options: IngestOptions) -> Document:
+    check_zip(data, name, options.max_bytes)
+    import docx
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds on bad parts
+        raise InputError(f"damaged Word document ({type(exc).__name__})", path=name) from None
+    sections = _sections(document.element.body)
+    pages = tuple(Page(i, "\n".join(lines), "text", 1)
+                  for i, lines in enumerate(sections, start=1))
+    if not any(p.text.strip() for p in pages):
+        raise InputError("Word document contains no text", path=name)
+    return Document(path=name, format="docx", sha256=sha256_hex(data), pages=pages)
+
+
+def check_zip(data: bytes, name: str, max_bytes: int) -> None:
+    """Refuse zip bombs from the central directory, without inflating."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"damaged .docx (bad ZIP: {exc})", path=name) from None
+    if len(infos) > MAX_MEMBERS:
+        raise InputError(f".docx has {len(infos)} parts (zip bomb?)", path=name)
+    total = sum(i.file_size for i in infos)
+    if total > max_bytes:
+        raise InputError(f".docx inflates to {total} bytes, more than --max-bytes "
+                         f"{max_bytes} (zip bomb?)", path=name)
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InputError(f".docx part {info.filename} inflates {info.compress_size} "
+                             f"-> {info.file_size} bytes (zip bomb?)", path=name)
+
+
+def _sections(body: Any) -> list[list[str]]:
+    sections: list[list[str]] = [[]]
+    for child in body.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}p":
+            sections[-1].append(_paragraph_text(child))
+            if child.find(f"{_W}pPr/{_W}sectPr") is not None:
+                sections.append([])  # this paragraph closed a section
+        elif tag == f"{_W}tbl":
+            sections[-1].extend(_table_rows(child))
+        elif tag == f"{_W}sdt":  # content control (e.g. a table of contents)
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                sections[-1].extend(_sections(content)[0])
+    if len(sections) > 1 and not any(s.strip() for s in sections[-1]):
+        sections.pop()  # the last sectPr sits in the body, not in a paragraph
+    return sections
+
+
+def _paragraph_text(p: Any) -> str:
+    """Text of runs, hyperlinks, tabs and breaks, on one line."""
+    parts: list[str] = []
+    # Text boxes come twice (DrawingML + VML fallback): skip the fallback copy.
+    skip = {el for fb in p.iter(f"{_MC}Fallback") for el in fb.iter()}
+    for el in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        if skip and el in skip:
+            continue
+        if el.tag == f"{_W}t":
+            parts.append(el.text or "")
+        else:
+            parts.append("\t" if el.tag == f"{_W}tab" else " ")
+    return sanitize("".join(parts)).replace("\n", " ").rstrip()
+
+
+def _table_rows(tbl: Any) -> list[str]:
+    rows: list[str] = []
+    for tr in tbl.iterchildren(f"{_W}tr"):
+        cells = []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            paras = [_paragraph_text(p) for p in tc.iter(f"{_W}p")]
+            cell = _HAN_GAP.sub("", " ".join(t.strip() for t in paras if t.strip()))
+            cells.append(cell)
+        rows.append("\t".join(c for c in cells if c))
+    return rows

@@ -1,0 +1,30 @@
+"""What every reader of the ingest stage shares: its options and the file hash.
+
+Kept apart from the dispatcher (`dispatch`), which imports the readers: a
+reader imports this module, never its dispatcher.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """Options of the ingest stage (mirrors the CLI flags)."""
+
+    encoding: str | None = None      # --encoding override
+    password: str | None = None      # --password for encrypted PDFs
+    ocr: bool = False                # --ocr: Tesseract on pages without a text layer
+    max_pages: int = 2000            # --max-pages (documented limit)
+    max_bytes: int = 256 * 2**20     # --max-bytes (documented limit)
+    jobs: int = 1                    # --jobs: processes reading one long PDF
+
+
+def sha256_hex(data: bytes) -> str:
+    """The file hash every report and cache entry carries."""
+    return hashlib.sha256(data).hexdigest()

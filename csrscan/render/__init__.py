@@ -1,0 +1,1 @@
+"""Render a scan report: JSON and Markdown (`report`), the terminal table (`table`)."""

@@ -1,0 +1,1 @@
+"""Grade each piece of evidence (`grade`) and score topics from it (`topics`)."""

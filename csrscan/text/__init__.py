@@ -1,0 +1,1 @@
+"""Text stages: normalize pages (`normalize`), cut them into sentences (`segment`)."""

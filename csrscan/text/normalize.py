@@ -1,0 +1,273 @@
+"""Document → NormPages: width and script folding, noise removal, CJK line joins.
+
+The normalized text (`norm`) stays aligned character by character with the
+report's own words (`orig`), so evidence is found in simplified, half-width
+text yet quoted exactly as the report wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from csrscan.models import Document, NormPage, Page
+
+# Full-width ASCII → ASCII, ideographic space → space: one char for one char.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-–—_·•|]*(第\s*)?(\d{1,4}|[ivxlcIVXLC]{1,6})(\s*页)?"
+    r"(\s*(/|of|共)\s*\d{1,4}\s*页?)?[\s\-–—_·•|]*$")
+_WEB_NOISE = re.compile(
+    r"^(分享到|分享至|扫一扫|扫码|点击|阅读原文|责任编辑|编辑[:：]|来源[:：]|原标题|返回|"
+    r"版权所有|免责声明|声明[:：]|关注|图片|相关阅读|相关新闻|推荐阅读|热门|举报|评论|"
+    r"上一篇|下一篇|打印|收藏|微信|微博|QQ|更多)")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])[ \t]+(?=[{_HAN}])")
+_ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
+_STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
+_HAN_CHAR = re.compile(rf"[{_HAN}]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGITS = re.compile(r"\d+")
+SCRIPT_SAMPLE = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    number: int
+    orig: str
+    norm: str
+
+
+@cache
+def _t2s() -> Callable[[str], str]:
+    import opencc  # lazy: conversion is only needed when a document is read
+
+    convert: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return convert
+
+
+def fold_width(text: str) -> str:
+    """Map full-width ASCII and odd spaces to their half-width forms."""
+    return text.translate(_WIDTH)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified, keeping the length (one char for one char)."""
+    out = _t2s()(text)
+    if len(out) == len(text):
+        return out
+    convert = _t2s()
+    return "".join(c if len(s := convert(c)) != 1 else s for c in text)
+
+
+def normalize_term(term: str) -> str:
+    """Fold a rule term the same way as report text."""
+    return to_simplified(fold_width(term)).lower()
+
+
+def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
+    """Normalize every page of a document."""
+    pages = [page_to_lines(p) for p in doc.pages]
+    furniture = repeated_furniture(pages) if doc.format == "pdf" else frozenset()
+    normed = [clean_normpage(page, lines, furniture)
+              for page, lines in zip(doc.pages, pages, strict=True)]
+    carry_chain(normed)
+    return tuple(normed)
+
+
+def clean_normpage(page: Page, lines: Sequence[Line], furniture: frozenset[str]) -> NormPage:
+    """One page's lines, noise dropped, joined into its NormPage (before carry-over)."""
+    return lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
+
+
+def carry_chain(pages: list[NormPage], start: int = 1) -> None:
+    """Carry cut sentences back across the page breaks before pages[start:], in order."""
+    for i in range(start, len(pages)):
+        pages[i - 1], pages[i] = carry_over(pages[i - 1], pages[i])
+
+
+CARRY_MIN_CHARS = 20  # shorter open endings are titles and headings, not cut sentences
+_OPEN_END = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\n")
+
+
+def carry_over(prev: NormPage, nxt: NormPage) -> tuple[NormPage, NormPage]:
+    """A sentence cut by a page break: move its tail back to the page it starts on."""
+    last_paragraph = prev.norm.rsplit("\n", 1)[-1]
+    if len(last_paragraph) < CARRY_MIN_CHARS or not _OPEN_END.search(prev.norm) \
+            or not nxt.norm[:1] or nxt.norm[0].isspace() or not _STARTS_JOINABLE.match(nxt.norm):
+        return prev, nxt
+    m = _SENTENCE_END.search(nxt.norm)
+    cut = m.end() if m and m.group() != "\n" else (m.start() if m else len(nxt.norm))
+    # the line holding `cut` now starts the page; later lines shift with it
+    first = max(i for i, start in enumerate(nxt.line_starts) if start <= cut)
+    keep = range(first, len(nxt.line_starts))
+    head = NormPage(prev.number, prev.orig + nxt.orig[:cut], prev.norm + nxt.norm[:cut],
+                    prev.line_starts, prev.line_numbers, prev.origin)
+    tail = NormPage(nxt.number, nxt.orig[cut:], nxt.norm[cut:],
+                    tuple(max(nxt.line_starts[i] - cut, 0) for i in keep),
+                    tuple(nxt.line_numbers[i] for i in keep), nxt.origin)
+    return head, tail
+
+
+def page_to_lines(page: Page) -> list[Line]:
+    """Split a page into numbered lines with aligned normalized twins."""
+    raw = page.text.split("\n")
+    folded = fold_width(page.text)
+    norm = to_simplified(folded).lower().split("\n")
+    if len(norm) != len(raw):  # lower() of odd letters may change length
+        norm = [to_simplified(fold_width(r)) for r in raw]
+    lines = []
+    for i, (o, n) in enumerate(zip(raw, norm, strict=True)):
+        if len(o) != len(n):
+            n = fold_width(o)
+        o, n = _drop_han_spaces(o, n)
+        lines.append(Line(page.first_line + i, o.rstrip(), n.rstrip()))
+    return lines
+
+
+def _drop_han_spaces(orig: str, norm: str) -> tuple[str, str]:
+    """Remove letter-spacing between Han characters in both twins alike."""
+    if " " not in norm and "\t" not in norm:
+        return orig, norm
+    gaps = [m.span() for m in _SPACE_BETWEEN_HAN.finditer(norm)]
+    if not gaps:
+        return orig, norm
+    # the same spans cut from both twins keep them aligned
+    keep = [(a, b) for (_, a), (b, _) in zip([(0, 0), *gaps], [*gaps, (len(norm), 0)], strict=True)]
+    return "".join(orig[a:b] for a, b in keep), "".join(norm[a:b] for a, b in keep)
+
+
+def _furniture_key(text: str) -> str:
+    return _DIGITS.sub("#", text.strip())
+
+
+def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:
+    """Lines at the top or bottom of most pages: running headers and footers."""
+    return furniture_of(edge_counts(pages), len(pages))
+
+
+def edge_counts(pages: Sequence[Sequence[Line]]) -> Counter[str]:
+    """On how many of these pages each top-or-bottom line occurs (digits folded)."""
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        body = [ln for ln in lines if ln.norm.strip()]
+        edge = {_furniture_key(ln.norm) for ln in body[:3] + body[-3:]}
+        counts.update(k for k in edge if k and len(k) <= 80)
+    return counts
+
+
+def furniture_of(counts: Counter[str], page_count: int) -> frozenset[str]:
+    """The edge lines found on at least half the pages (and on 3 or more)."""
+    if page_count < 3:
+        return frozenset()
+    need = max(3, page_count // 2)
+    return frozenset(k for k, n in counts.items() if n >= need)
+
+
+def is_noise(line: Line, furniture: frozenset[str]) -> bool:
+    """Page numbers, running headers/footers and web-page chrome."""
+    text = line.norm.strip()
+    if not text:
+        return False
+    if _PAGE_NUMBER.match(text) or _furniture_key(text) in furniture:
+        return True
+    return len(text) <= 30 and bool(_WEB_NOISE.match(text))
+
+
+def lines_to_normpage(page: Page, lines: Sequence[Line]) -> NormPage:
+    """Join lines into page text: wrapped lines joined, paragraph breaks kept."""
+    width = _typical_width(lines)
+    orig_parts: list[str] = []
+    norm_parts: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    offset = 0
+    prev: Line | None = None
+    sep = "\n"
+    for line in lines:
+        if prev is not None:
+            sep = _separator(prev, line, width, continuing=sep != "\n")
+            orig_parts.append(sep)
+            norm_parts.append(sep)
+            offset += len(sep)
+        starts.append(offset)
+        numbers.append(line.number)
+        orig_parts.append(line.orig)
+        norm_parts.append(line.norm)
+        offset += len(line.norm)
+        prev = line
+    return NormPage(number=page.number, orig="".join(orig_parts), norm="".join(norm_parts),
+                    line_starts=tuple(starts), line_numbers=tuple(numbers),
+                    origin=page.origin)
+
+
+def _typical_width(lines: Sequence[Line]) -> int:
+    widths = sorted(len(ln.norm.strip()) for ln in lines if ln.norm.strip())
+    return widths[int(len(widths) * 0.8)] if widths else 0
+
+
+def _separator(prev: Line, line: Line, width: int, continuing: bool = False) -> str:
+    """'' inside a wrapped CJK paragraph, ' ' inside wrapped Latin, '\\n' at a break.
+
+    A short line ends a paragraph unless the paragraph was already running
+    into it (PDF extractors cut lines at font changes: 累计发|卡9.20万张).
+    """
+    a, b = prev.norm.strip(), line.norm.lstrip()
+    if not a or not b or line.number != prev.number + 1 or line.norm[:1].isspace():
+        return "\n"
+    short = len(a) < 0.75 * width and not continuing
+    if short or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
+        return "\n"
+    if _HAN_CHAR.match(b[0]) or _HAN_CHAR.match(a[-1]):
+        return ""
+    return " "
+
+
+def han_share(pages: Sequence[NormPage]) -> float | None:
+    """Han characters among all letters, on the same per-page sample as script_of."""
+    return han_share_of(letter_counts(pages))
+
+
+def letter_counts(pages: Sequence[NormPage]) -> tuple[int, int]:
+    """(Han characters, letters) in the first SCRIPT_SAMPLE characters of each page."""
+    text = "".join(p.norm[:SCRIPT_SAMPLE] for p in pages)
+    return len(_HAN_RUN.findall(text)), len(_LETTER.findall(text))
+
+
+def han_share_of(counts: tuple[int, int]) -> float | None:
+    han, letters = counts
+    return han / letters if letters else None
+
+
+def script_of(pages: Sequence[NormPage]) -> str:
+    """'simplified', 'traditional' or 'mixed', from how much t2s changed.
+
+    Looks at the first SCRIPT_SAMPLE characters of each page: enough to tell,
+    and cheap on a thousand-page report.
+    """
+    return script_from(script_counts(pages))
+
+
+def script_counts(pages: Sequence[NormPage]) -> tuple[int, int]:
+    """(Han characters, Han characters t2s changed) in each page's first characters.
+
+    Counts add up over page ranges, so parts of a document can be counted apart.
+    """
+    han = changed = 0
+    for p in pages:
+        orig, norm = p.orig[:SCRIPT_SAMPLE], p.norm[:SCRIPT_SAMPLE]
+        han += len(_HAN_RUN.findall(orig))
+        changed += sum(1 for o, n in zip(orig, norm, strict=True)
+                       if o != n and "\u4e00" <= o <= "\u9fff")
+    return han, changed
+
+
+def script_from(counts: tuple[int, int]) -> str:
+    han, changed = counts
+    share = changed / han if han else 0.0
+    return "traditional" if share >= 0.08 else "mixed" if share >= 0.01 else "simplified"
