@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def scan_one(path: str) -> int:
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
     from csrscan.pipeline import scan_path
     from csrscan.render.report import render_json
 

@@ -51,7 +51,7 @@ def one_off_costs() -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     out["import csrscan.pipeline"], _ = cpu_timed(lambda: __import__("csrscan.pipeline"))
     from csrscan.match.sentences import compile_pack
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
     from csrscan.text.normalize import _t2s
     from csrscan.text.segment import tokenizer
 
@@ -82,7 +82,7 @@ def stage_costs(path: Path, repeat: int) -> tuple[Timings, dict[str, float], dic
     """Seconds per stage for each repetition, peak RSS after each, and counts."""
     from csrscan.ingest import path_to_document
     from csrscan.match.sentences import compile_pack
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
     from csrscan.render.report import render_json
     from csrscan.score.topics import evidence_to_topics
     from csrscan.text.normalize import document_to_normpages
@@ -106,7 +106,7 @@ def stage_costs(path: Path, repeat: int) -> tuple[Timings, dict[str, float], dic
             times.setdefault(name, []).append(seconds)
             peaks[name] = rss_mib()
             counts[name] = len(value.pages) if name == "ingest" else len(value)
-        from csrscan.pipeline import document_to_report
+        from csrscan.stages import document_to_report
 
         report = document_to_report(path_to_document(path), pack)
         seconds, _ = cpu_timed(partial(render_json, report))

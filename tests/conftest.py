@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from csrscan.models import Pack
-from csrscan.packs.load import select_pack
+from csrscan.packs.select import select_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 

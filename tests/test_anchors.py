@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from csrscan.match.anchors import regex_anchors, regex_guards
 from csrscan.match.sentences import compile_pack
-from csrscan.packs.load import select_pack
+from csrscan.packs.select import select_pack
 from csrscan.text.normalize import normalize_term
 
 

@@ -62,7 +62,7 @@ def test_default_policy_fails_on_missing_topic(drafts: dict[str, Path]) -> None:
 
 def _score(path: Path) -> float:
     """The report's overall score (it depends on how many topics the pack has)."""
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
     from csrscan.pipeline import scan_path
 
     return scan_path(path, select_pack(None)).score
@@ -259,7 +259,7 @@ def _docx(path: Path, paragraphs: list[str]) -> Path:
 
 
 def _docx_supported(tmp_path: Path) -> bool:
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
     from csrscan.pipeline import scan_path
 
     probe = _docx(tmp_path / "probe.docx", ["公司制定《数据安全管理办法》，明确责任部门。"])

@@ -15,7 +15,7 @@ import pytest
 from compare_corpus import Bad, Good, build_corpus, write_report
 from compare_helpers import read_jsonl, run_cli, run_main
 
-from csrscan.packs.load import select_pack
+from csrscan.packs.select import select_pack
 from csrscan.pipeline import scan_path
 from csrscan.render.report import report_to_dict
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from csrscan.packs.doc import pack_markdown
-from csrscan.packs.load import select_pack
+from csrscan.packs.select import select_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from zh_text import COMPANIES, ReportSpec, report_text_pages
 
 from csrscan.match.sentences import sentences_to_evidence
 from csrscan.models import Document, Pack, Page
-from csrscan.packs.load import select_pack
+from csrscan.packs.select import select_pack
 from csrscan.text.normalize import document_to_normpages
 from csrscan.text.segment import normpages_to_sentences
 

@@ -8,6 +8,7 @@ import pytest
 from csrscan.errors import RuleError
 from csrscan.packs import cache as packcache
 from csrscan.packs import load as rules
+from csrscan.packs.select import select_pack
 
 PACK = """pack: {id: tiny, version: '1.0', name: Tiny}
 topics:
@@ -73,7 +74,7 @@ def test_compiled_pack_is_kept_and_matches_as_a_fresh_compile(
     from csrscan.pipeline import scan_path
 
     monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
-    pack = rules.select_pack(None, ())
+    pack = select_pack(None, ())
     sample = Path(__file__).parents[1] / "samples" / "huixin_consumer_finance_2024.pdf"
     match_pack.compile_pack.cache_clear()
     try:
@@ -119,7 +120,7 @@ def test_default_cache_folder_is_platformdirs_own(xdg: str | None,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import platformdirs
 
-    from csrscan.ingest.cache import cache_root
+    from csrscan.cachedir import cache_root
 
     monkeypatch.delenv("CSRSCAN_CACHE_DIR", raising=False)
     if xdg is None:

@@ -85,7 +85,7 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise() -> None:
 def test_spawned_workers_run_the_real_task(tmp_path: Path) -> None:
     """The start method of macOS/Windows: FileTask pickles, workers warm up themselves."""
     from csrscan.compare.batch import FileTask, JobSpec, Outcome
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
 
     report = tmp_path / "e_2024.txt"
     report.write_text("戊股份有限公司\n2024年度社会责任报告\n本公司全年组织数据安全培训5场。\n",
@@ -103,7 +103,7 @@ def test_spawned_workers_run_the_real_task(tmp_path: Path) -> None:
 def test_several_workers_take_the_largest_files_first(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from csrscan.compare import batch, pool
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
 
     sizes = {"a.txt": 10, "b.txt": 3000, "c.txt": 700, "d.txt": 3000}
     for name, size in sizes.items():

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from csrscan.errors import RuleError
-from csrscan.packs.load import discover_packs, load_pack, select_pack
+from csrscan.packs.load import discover_packs, load_pack
+from csrscan.packs.select import select_pack
 
 HEADER = "pack: {id: mini, version: '1.0', name: Mini}\n"
 TOPIC = """topics:
@@ -103,10 +104,10 @@ def test_rules_option_adds_a_pack_and_pack_selects(tmp_path: Path) -> None:
 
 def test_builtin_pack_folders_are_named_after_their_ids() -> None:
     """discover_packs takes a built-in pack's id from its folder name."""
-    from csrscan.packs.load import _pack_id_of, builtin_rules_dir
+    from csrscan.packs.load import builtin_rules_dir, pack_id_of
 
     folders = [p for p in builtin_rules_dir().iterdir() if p.is_dir()]
     assert folders
     for folder in folders:
-        assert _pack_id_of(folder) == folder.name
+        assert pack_id_of(folder) == folder.name
     assert discover_packs() == {p.name: p for p in folders}

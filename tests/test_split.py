@@ -22,7 +22,7 @@ from csrscan.cli.root import main
 from csrscan.ingest import IngestOptions
 from csrscan.ingest.pdf import PageReader
 from csrscan.models import Page, Report
-from csrscan.packs.load import select_pack
+from csrscan.packs.select import select_pack
 from csrscan.parallel import forked, prefetch, split
 from csrscan.pipeline import scan_bytes
 from csrscan.text.normalize import carry_chain, clean_normpage, page_to_lines

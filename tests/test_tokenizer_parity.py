@@ -16,7 +16,7 @@ import pytest
 from zh_text import parity_lines
 
 from csrscan.match.sentences import compile_pack
-from csrscan.packs.load import select_pack
+from csrscan.packs.select import select_pack
 from csrscan.text.segment import pack_words, tokenizer, tokens
 
 jieba = pytest.importorskip("jieba")

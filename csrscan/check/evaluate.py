@@ -63,7 +63,7 @@ class CheckResult:
 
 def load_config_pack(config: Config) -> Pack:
     """The config's pack, with the policy's ids checked against it."""
-    from csrscan.packs.load import select_pack  # lazy: YAML and the pack cache only when checking
+    from csrscan.packs.select import select_pack  # lazy: YAML and the pack cache only when checking
 
     pack = select_pack(config.pack, config.rules)
     validate_policy(config.policy, pack, dict(config.sources))

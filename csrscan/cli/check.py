@@ -219,7 +219,7 @@ def diff(
     """
     from csrscan.check import diff as d
     from csrscan.cli.common import emit
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
 
     cfg = resolve_config([old, new], config, no_config,
                          {"pack": pack, "rules": tuple(str(r) for r in rules or ())})

@@ -50,7 +50,7 @@ def ingest_options(encoding: str | None, password: str | None, ocr: bool,
 
 
 def load_pack(pack: str | None, rules: list[Path] | None) -> Pack:
-    from csrscan.packs.load import select_pack
+    from csrscan.packs.select import select_pack
 
     return select_pack(pack, rules or ())
 

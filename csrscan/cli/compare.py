@@ -172,7 +172,7 @@ def _cache_dir(executor: ExecutorKind) -> str | None:
     """Local workers share the parent's cache root; Dask workers use their own."""
     if executor is ExecutorKind.dask:
         return None
-    from csrscan.ingest.cache import cache_root
+    from csrscan.cachedir import cache_root
 
     return str(cache_root())
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from csrscan import __version__
 from csrscan.cli.common import (
     EXIT_ERROR,
     EXIT_INTERNAL,
@@ -41,6 +40,7 @@ from csrscan.cli.common import (
     scan_one,
 )
 from csrscan.errors import CsrscanError
+from csrscan.version import __version__
 
 if TYPE_CHECKING:
     from csrscan.models import Report
@@ -189,6 +189,11 @@ def main(argv: list[str] | None = None) -> None:
         args.insert(0, "scan")
     if not args or args[0] != "scan":
         _register_subcommands()
+    if os.environ.get("CSRSCAN_DEBUG"):  # what the library logs: e.g. why a split scan gave way
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                            format="csrscan: debug: %(name)s: %(message)s")
     stdout = sys.stdout
     try:
         code = app(args=args, prog_name="csrscan", standalone_mode=False)

@@ -70,8 +70,8 @@ def _print_history(rows: list) -> None:  # type: ignore[type-arg]
 @cache_app.command("info")
 def cache_info() -> None:
     """Print the cache folder, extractor version, entries and size."""
+    from csrscan.cachedir import cache_root
     from csrscan.ingest.cache import cache_info as info
-    from csrscan.ingest.cache import cache_root
 
     i = info(cache_root())
     typer.echo(f"folder: {i.root}\nextractor version: {i.version}\nentries: {i.entries}\n"
@@ -81,8 +81,8 @@ def cache_info() -> None:
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Delete every cached document (all extractor versions)."""
+    from csrscan.cachedir import cache_root
     from csrscan.ingest.cache import cache_clear as clear
-    from csrscan.ingest.cache import cache_root
 
     root = cache_root()
     typer.echo(f"removed {clear(root)} cached documents from {root}")

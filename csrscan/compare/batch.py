@@ -127,7 +127,7 @@ class FileTask:
     def warm(self) -> None:
         """Compile the pack and load the tokenizer now, not inside a timed file."""
         from csrscan.models import Document, Page
-        from csrscan.pipeline import document_to_report
+        from csrscan.stages import document_to_report
 
         text = "".join(t for i in self.pack.indicators[:3] for p in i.patterns[:1]
                        for t in p.terms[:1]) or "warm"
@@ -157,11 +157,12 @@ def scan_file(path: str, spec: JobSpec, pack: Pack) -> Outcome:
 
 
 def _scan(path: str, sha: str, spec: JobSpec, pack: Pack) -> tuple[dict[str, Any], bool]:
+    from csrscan.cachedir import cache_root
     from csrscan.compare.identity import identify
     from csrscan.ingest import path_to_document
-    from csrscan.ingest.cache import DocumentCache, cache_root, options_key
-    from csrscan.pipeline import document_to_report
+    from csrscan.ingest.cache import DocumentCache, options_key
     from csrscan.render.report import report_to_dict
+    from csrscan.stages import document_to_report
 
     store = None
     if spec.use_cache:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from csrscan import __version__
 from csrscan.compare.matrix import Matrix
 from csrscan.errors import CsrscanError
+from csrscan.version import __version__
 
 SCHEMA_VERSION = "1"
 SCHEMA = """

@@ -16,17 +16,15 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from csrscan import __version__
 from csrscan.models import Document, Page
+from csrscan.version import __version__
 
 CACHE_FORMAT = 1
-ENV_VAR = "CSRSCAN_CACHE_DIR"
 
 
 def extractor_version() -> str:
@@ -34,21 +32,6 @@ def extractor_version() -> str:
     from csrscan.ingest import dispatch as ingest
 
     return f"f{CACHE_FORMAT}-csrscan{__version__}-ingest{ingest.INGEST_VERSION}"
-
-
-def cache_root(explicit: str | None = None) -> Path:
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    if sys.platform.startswith("linux"):
-        # platformdirs' rule on Linux (XDG), without its import: 6–14 ms on every command
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / "csrscan"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("csrscan", appauthor=False))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,11 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from csrscan import __version__
+from csrscan.cachedir import cache_root
 from csrscan.errors import RuleError
-from csrscan.ingest.cache import cache_root
 from csrscan.models import Indicator, Pack, Pattern, Topic
 from csrscan.packs.load import load_pack, pack_files, schema_path
+from csrscan.version import __version__
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from csrscan.models import Document, Indicator, Pack, Page
-from csrscan.pipeline import normpages_to_evidence
+from csrscan.stages import normpages_to_evidence
 from csrscan.text.normalize import document_to_normpages
 
 

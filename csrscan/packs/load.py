@@ -47,11 +47,11 @@ def discover_packs(extra: Sequence[str | Path] = ()) -> dict[str, Path]:
              if path.is_dir()}
     for path in (Path(p) for p in extra):
         if path.is_dir() or path.suffix in YAML_SUFFIXES:
-            found[_pack_id_of(path)] = path
+            found[pack_id_of(path)] = path
     return found
 
 
-def _pack_id_of(path: Path) -> str:
+def pack_id_of(path: Path) -> str:
     head = _pack_header(path)
     return str(head.get("id") or path.stem)
 
@@ -244,15 +244,3 @@ def _check_unique(topics: list[Topic], file: Path) -> None:
                 raise RuleError("duplicate id", path=str(file), rule=rid, key="id")
             seen.add(rid)
 
-
-def select_pack(pack_id: str | None, extra: Sequence[str | Path] = ()) -> Pack:
-    """Load the pack named `pack_id` (default: the only extra pack, else built-in)."""
-    packs = discover_packs(extra)
-    if pack_id is None:
-        pack_id = _pack_id_of(Path(extra[-1])) if extra else BUILTIN_PACK
-    if pack_id not in packs:
-        known = ", ".join(sorted(packs))
-        raise RuleError(f"unknown pack {pack_id!r} (known: {known})")
-    from csrscan.packs.cache import load_pack_cached  # lazy: avoids an import cycle
-
-    return load_pack_cached(packs[pack_id])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 import pickle
 import select
@@ -26,6 +27,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
+
+log = logging.getLogger(__name__)
 
 MIN_PAGES_PER_PART = 25  # below this a part does not pay for its fork and pipe (measured)
 _LENGTH = struct.Struct("<Q")  # a message: its pickled length, then the pickle
@@ -127,10 +130,12 @@ class Helper:
             return None
         try:
             if timeout is not None and not self.channel.waiting(timeout):
+                log.debug("helper process %d sent nothing in %s s: killed", self.pid, timeout)
                 self.close(wait=0)
                 return None
             return self.channel.recv()
-        except (EOFError, OSError, pickle.UnpicklingError):  # died without answering
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:  # died without answering
+            log.debug("helper process %d ended without answering: %r", self.pid, exc)
             self.close()
             return None
 
@@ -176,7 +181,9 @@ def start(fn: Callable[..., None], *args: Any) -> Helper | None:
             os.close(to_parent[0])
             fn(Channel(os.fdopen(to_child[0], "rb"), os.fdopen(to_parent[1], "wb")), *args)
             code = 0
-        finally:  # any failure just closes the pipes: the parent then does the work
+        except BaseException:  # the pipes close and the parent does the work; say why
+            log.debug("helper process %d failed", os.getpid(), exc_info=True)
+        finally:
             os._exit(code)
     os.close(to_child[0])
     os.close(to_parent[1])

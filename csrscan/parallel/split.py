@@ -33,6 +33,7 @@ done by the parent).
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -43,10 +44,9 @@ from csrscan.errors import CsrscanError
 from csrscan.ingest import IngestOptions, sha256_hex
 from csrscan.ingest.pdf import has_text, issue_warnings, open_pdf, page_count, read_pages
 from csrscan.match.sentences import warm_matcher
-from csrscan.models import Evidence, NormPage, Pack, Page, Report, SourceInfo
+from csrscan.models import Evidence, NormPage, Pack, Page, Report
 from csrscan.parallel import forked, prefetch
-from csrscan.pipeline import FRONT_PAGES, make_report, pages_to_evidence
-from csrscan.score.grade import own_names
+from csrscan.stages import FRONT_PAGES, front_names, make_report, pages_to_evidence, source_info
 from csrscan.text.normalize import (
     Line,
     carry_chain,
@@ -60,6 +60,8 @@ from csrscan.text.normalize import (
     script_from,
 )
 from csrscan.text.segment import tokenizer_built
+
+log = logging.getLogger(__name__)
 
 Counts = tuple[int, int]
 _EVIDENCE_ROW = attrgetter(*(f.name for f in fields(Evidence)))  # Evidence(*row) rebuilds it
@@ -217,6 +219,7 @@ def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Repo
     except CsrscanError:
         raise
     except Exception:
+        log.debug("split scan of %s failed; scanning it in one process", name, exc_info=True)
         return None
 
 
@@ -280,8 +283,8 @@ def _scan_parts(parts: list[Part], helpers: list[forked.Helper | None], data: by
     issues: prefetch.Issues = {}
     for r in reads:
         prefetch.merge_issues(issues, r.issues)
-    source = SourceInfo(path=name, sha256=sha256_hex(data), format="pdf", pages=count,
-                        chars=sum(r.chars for r in reads), script=script_from(tally.script))
+    source = source_info(name, sha256_hex(data), "pdf", count, sum(r.chars for r in reads),
+                         script_from(tally.script))
     return make_report(source, issue_warnings(issues, False), tally.evidence, pack,
                        han_share_of(tally.letters))
 
@@ -289,7 +292,7 @@ def _scan_parts(parts: list[Part], helpers: list[forked.Helper | None], data: by
 def _front_names(front: list[NormPage]) -> tuple[str, ...]:
     """The report's short names, from its first pages as the sequential scan has them."""
     carry_chain(front)
-    return own_names("\n".join(p.norm for p in front[:FRONT_PAGES]))
+    return front_names(front)
 
 
 def _join(results: Sequence[PartResult], pack: Pack, names: tuple[str, ...]) -> Tally:

@@ -12,10 +12,10 @@ import json
 from pathlib import PurePath
 from typing import Any
 
-from csrscan import __version__
 from csrscan.check.evaluate import CheckResult
 from csrscan.check.policy import SCORE_RULE, SUPPRESSION_RULE, Finding
 from csrscan.models import Pack
+from csrscan.version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}

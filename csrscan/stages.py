@@ -1,0 +1,75 @@
+"""The stages after ingest, composed once: pages -> evidence -> Report.
+
+Both the one-process scan (`pipeline`) and the multi-process scan of a long
+PDF (`parallel.split`, which only decides which pages each process reads) call
+these functions, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+
+from csrscan.errors import InputError
+from csrscan.match.sentences import sentences_to_evidence
+from csrscan.models import Document, Evidence, NormPage, Pack, Report, SourceInfo
+from csrscan.score.grade import own_names
+from csrscan.score.topics import evidence_to_topics
+from csrscan.text.normalize import document_to_normpages, han_share, script_of
+from csrscan.text.segment import page_to_sentences
+
+FRONT_PAGES = 5  # where a report introduces its own short name
+MIN_HAN_SHARE = 0.2
+
+
+def document_to_report(doc: Document, pack: Pack) -> Report:
+    """Run every stage after ingest on one document."""
+    pages = document_to_normpages(doc)
+    if not any(p.norm.strip() for p in pages):
+        raise InputError("no usable text in the document", path=doc.path)
+    source = source_info(doc.path, doc.sha256, doc.format, len(doc.pages), doc.chars,
+                         script_of(pages), doc.encoding)
+    return make_report(source, doc.warnings, normpages_to_evidence(pages, pack), pack,
+                       han_share(pages))
+
+
+def source_info(path: str, sha256: str, fmt: str, pages: int, chars: int, script: str,
+                encoding: str | None = None) -> SourceInfo:
+    """What a report says of its input: the one place a SourceInfo is made."""
+    return SourceInfo(path=path, sha256=sha256, format=fmt, pages=pages, chars=chars,
+                      script=script, encoding=encoding)
+
+
+def make_report(source: SourceInfo, warnings: Sequence[str], evidence: Sequence[Evidence],
+                pack: Pack, share: float | None) -> Report:
+    """Score the evidence; `share` is the Han share of the letters (None: no letters)."""
+    return Report(source=source, pack_id=pack.id, pack_version=pack.version,
+                  topics=evidence_to_topics(tuple(evidence), pack),
+                  warnings=(*warnings, *language_warnings(share, pack)))
+
+
+def front_names(pages: Sequence[NormPage]) -> tuple[str, ...]:
+    """The short names a report gives itself on its first pages (…以下简称“汇信”)."""
+    return own_names("\n".join(p.norm for p in pages[:FRONT_PAGES]))
+
+
+def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack) -> tuple[Evidence, ...]:
+    """Segment and match normalized pages; the report's own short name counts as it."""
+    return pages_to_evidence(pages, pack, front_names(pages))
+
+
+def pages_to_evidence(pages: Sequence[NormPage], pack: Pack, names: tuple[str, ...]
+                      ) -> tuple[Evidence, ...]:
+    # sentences streamed, never all held: they would double the text in memory
+    return sentences_to_evidence(chain.from_iterable(map(page_to_sentences, pages)),
+                                 pack, names)
+
+
+def language_warnings(share: float | None, pack: Pack) -> list[str]:
+    """A Chinese pack finds nothing in an English report: say so, not just 'missing'."""
+    if not pack.language.startswith("zh"):
+        return []
+    if share is not None and share < MIN_HAN_SHARE:
+        return [f"little Chinese text ({share:.0%} of letters are Han): pack {pack.id} "
+                "matches Chinese wording, so topics may show as missing"]
+    return []
