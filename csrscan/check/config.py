@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csrscan import formats
 from csrscan.check.policy import FAIL_ON, LEVELS, SEVERITIES, Policy
 from csrscan.errors import ConfigError
 
 CONFIG_NAMES = (".csrscan.yaml", ".csrscan.yml", "pyproject.toml")
-FORMATS = ("table", "json", "markdown", "sarif", "junit", "github")
+FORMATS = formats.names("check")
 TOP_KEYS = ("pack", "rules", "format", "baseline", "policy")
 POLICY_KEYS = ("require", "require_indicators", "min_score", "severity", "fail_on")
 MAPPING_KEYS = ("policy.require", "policy.severity")

@@ -7,11 +7,12 @@ with --fail-on-regression), 2 usage, input, rules or config error.
 from __future__ import annotations
 
 import os
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+
+from csrscan.cli.common import format_option
 
 if TYPE_CHECKING:
     from csrscan.check.config import Config
@@ -21,21 +22,6 @@ if TYPE_CHECKING:
 baseline_app = typer.Typer(help="Record the current gaps so that check fails only on new ones.",
                            no_args_is_help=True)
 config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
-
-
-class CheckFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-
-
-class DiffFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
 
 
 FilesArg = Annotated[list[Path], typer.Argument(
@@ -102,42 +88,26 @@ def make_scanner(encoding: str | None, ocr: bool) -> Any:
     return scanner
 
 
-def choose_format(flag: CheckFormat | None, config: Config) -> str:
+def choose_format(flag: str | None, config: Config) -> str:
     """--format, else the config's format, else github on GitHub Actions, else table."""
     if flag is not None:
-        return flag.value
+        return flag
     if config.format:
         return config.format
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "table"
 
 
 def render_check(result: CheckResult, fmt: str) -> str:
-    from csrscan.check.formats import text as rc
+    from csrscan import formats
 
-    if fmt == "json":
-        return rc.render_check_json(result)
-    if fmt == "markdown":
-        return rc.render_check_markdown(result)
-    if fmt == "sarif":
-        from csrscan.check.formats.sarif import render_sarif
-
-        return render_sarif(result)
-    if fmt == "junit":
-        from csrscan.check.formats.junit import render_junit
-
-        return render_junit(result)
-    if fmt == "github":
-        from csrscan.check.formats.github import render_github
-
-        return render_github(result)
-    return rc.render_check_table(result)
+    return formats.get("check", fmt).load()(result)  # type: ignore[no-any-return]
 
 
 def check(
     files: FilesArg,
-    fmt: Annotated[Optional[CheckFormat], typer.Option(
-        "--format", "-f", help="table, json, markdown, sarif, junit or github "
-        "(default: config, else github when GITHUB_ACTIONS=true, else table).")] = None,
+    fmt: Annotated[Optional[str], format_option(
+        "check", "Default: the config's, else github when GITHUB_ACTIONS=true, else table."
+    )] = None,
     output: OutputOpt = None, config: ConfigOpt = None, no_config: NoConfigOpt = False,
     pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
     require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
@@ -157,7 +127,7 @@ def check(
     from csrscan.cli.common import emit
 
     flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, fail_on)
-    flags["format"] = fmt.value if fmt else None
+    flags["format"] = fmt
     flags["baseline"] = str(baseline) if baseline else None
     cfg = resolve_config(files, config, no_config, flags)
     result = run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr))
@@ -202,8 +172,7 @@ def baseline_create(
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier revision.")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later revision.")],
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="table, json or markdown.")
-                   ] = DiffFormat.table,
+    fmt: Annotated[str, format_option("diff")] = "table",
     output: OutputOpt = None,
     fail_on_regression: Annotated[bool, typer.Option(
         "--fail-on-regression", help="Exit 1 when a topic level drops or an indicator is "
@@ -217,6 +186,7 @@ def diff(
     Exit 0 (2 on errors); with --fail-on-regression, 1 when a topic's level
     dropped or an indicator was lost. Markdown output suits a PR comment.
     """
+    from csrscan import formats
     from csrscan.check import diff as d
     from csrscan.cli.common import emit
     from csrscan.packs.select import select_pack
@@ -226,9 +196,7 @@ def diff(
     rule_pack = select_pack(cfg.pack, cfg.rules)
     scanner = make_scanner(encoding, ocr)
     result = d.diff_reports(scanner(str(old), rule_pack), scanner(str(new), rule_pack))
-    render = {"json": d.render_diff_json, "markdown": d.render_diff_markdown}.get(
-        fmt.value, d.render_diff_table)
-    emit(render(result), output)
+    emit(formats.get("diff", fmt).load()(result), output)
     raise typer.Exit(1 if fail_on_regression and result.regression else 0)
 
 
@@ -241,8 +209,7 @@ def config_show(
     pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
     require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
     severity: SeverityOpt = None, fail_on: FailOnOpt = None,
-    fmt: Annotated[Optional[CheckFormat], typer.Option("--format", "-f",
-                                                       help="As for check.")] = None,
+    fmt: Annotated[Optional[str], format_option("check")] = None,
     baseline: BaselineOpt = None,
 ) -> None:
     """Print the effective config and where each value came from; validates ids.
@@ -253,7 +220,7 @@ def config_show(
     from csrscan.check.evaluate import load_config_pack
 
     flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, fail_on)
-    flags["format"] = fmt.value if fmt else None
+    flags["format"] = fmt
     flags["baseline"] = str(baseline) if baseline else None
     cfg = resolve_config(paths or [], config, no_config, flags)
     rule_pack = load_config_pack(cfg)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from csrscan import formats
 from csrscan.errors import CsrscanError
 
 if TYPE_CHECKING:
@@ -37,6 +38,18 @@ MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this m
 JobsOpt = Annotated[Optional[int], typer.Option(
     "--jobs", "-j", min=1, help="Processes sharing one PDF (default: the CPU count; "
     "PDFs of 50+ pages are split, shorter ones of 8+ pages are read ahead).")]
+
+
+def format_option(mode: formats.Mode, note: str = "") -> Any:
+    """`--format/-f` of a command: its choices and help come from the format registry."""
+    known = formats.names(mode)
+
+    def known_only(value: str | None) -> str | None:
+        if value is not None and value not in known:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(known)}")
+        return value
+    return typer.Option("--format", "-f", metavar="[" + "|".join(known) + "]",
+                        help=f"{formats.help_text(mode)} {note}".strip(), callback=known_only)
 
 
 def ingest_options(encoding: str | None, password: str | None, ocr: bool,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from csrscan import formats
 from csrscan.cli.common import (
     EncodingOpt,
     MaxBytesOpt,
@@ -18,25 +19,19 @@ from csrscan.cli.common import (
     PasswordOpt,
     RulesOpt,
     emit,
+    format_option,
     ingest_options,
     load_pack,
 )
 from csrscan.errors import ConfigError
+from csrscan.ingest.registry import suffixes
 
 if TYPE_CHECKING:
     from csrscan.compare.batch import Executor, Outcome
     from csrscan.compare.matrix import Matrix, Query
+    from csrscan.formats import Format
 
 EXIT_SOME_FAILED = 2
-
-
-class MatrixFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-    xlsx = "xlsx"
-    html = "html"
 
 
 class ExecutorKind(str, Enum):
@@ -53,11 +48,9 @@ class ProgressMode(str, Enum):
 
 def compare(
     paths: Annotated[list[str], typer.Argument(
-        metavar="PATHS...", help="Report files, folders (searched recursively for .pdf .docx "
-        ".txt .md .html) and glob patterns.")],
-    fmt: Annotated[MatrixFormat, typer.Option(
-        "--format", "-f", help="Output: table, csv, json, jsonl (one report per line, "
-        "streamed), xlsx (needs -o), html.")] = MatrixFormat.table,
+        metavar="PATHS...", help="Report files, folders (searched recursively for "
+        f"{' '.join(suffixes())}) and glob patterns.")],
+    fmt: Annotated[str, format_option("compare")] = "table",
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to this file (default: stdout).")] = None,
     jsonl: Annotated[Optional[Path], typer.Option(
@@ -119,11 +112,12 @@ def compare(
     from csrscan.compare.batch import FileTask, JobSpec, discover
     from csrscan.compare.matrix import Query
 
-    if fmt is MatrixFormat.xlsx and output is None:
+    chosen = formats.get("compare", fmt)
+    if chosen.kind == "file" and output is None:
         raise ConfigError("--format xlsx needs --output FILE")
-    if fmt is MatrixFormat.jsonl and jsonl is not None and jsonl != output:
+    if chosen.kind == "stream" and jsonl is not None and jsonl != output:
         raise ConfigError("with --format jsonl the stream goes to --output; drop --jsonl")
-    journal = output if fmt is MatrixFormat.jsonl else jsonl
+    journal = output if chosen.kind == "stream" else jsonl
     if resume and journal is None:
         raise ConfigError("--resume needs --jsonl FILE (or --format jsonl -o FILE)")
     the_pack = load_pack(pack, rules)
@@ -135,13 +129,13 @@ def compare(
 
     overrides = read_manifest(manifest) if manifest else None
     files = _without_outputs(discover(paths), output, journal, db)
-    shows_quotes = db is not None or fmt in (MatrixFormat.xlsx, MatrixFormat.html)
+    shows_quotes = db is not None or chosen.quotes
     spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes),
                    use_cache=not no_cache, cache_dir=_cache_dir(executor),
-                   quotes=shows_quotes or journal is not None or fmt is MatrixFormat.jsonl)
+                   quotes=shows_quotes or journal is not None or chosen.kind == "stream")
     run = _executor(executor, scheduler, jobs, timeout, max_tasks_per_child)
     outcomes = _run(FileTask(spec, the_pack), files, run, journal, resume, progress.value,
-                    stdout_jsonl=fmt is MatrixFormat.jsonl and output is None,
+                    stdout_jsonl=chosen.kind == "stream" and output is None,
                     pack_id=the_pack.id, pack_version=the_pack.version)
     from csrscan.compare.matrix import build_matrix, topic_columns
 
@@ -151,7 +145,7 @@ def compare(
         from csrscan.compare.db import append_run
 
         append_run(db, full)
-    _output(full, query, fmt, output)
+    _output(full, query, chosen, output)
     if full.failures:
         raise typer.Exit(EXIT_SOME_FAILED)
 
@@ -214,36 +208,25 @@ def _run(task: object, files: list[str], run: Executor, journal: Path | None, re
     return done
 
 
-def _output(full: Matrix, query: Query, fmt: MatrixFormat, output: Path | None) -> None:
+def _output(full: Matrix, query: Query, chosen: Format, output: Path | None) -> None:
     from csrscan.compare.matrix import select
 
     view = select(full, query)
-    if fmt is MatrixFormat.jsonl:
+    if chosen.kind != "console":  # a table shows the failures in itself
         _print_failures(full)
+    if chosen.kind == "stream":  # written while the batch ran
         return
-    if fmt is MatrixFormat.table:
+    if chosen.kind == "console":
         from csrscan.cli.common import make_console
-        from csrscan.compare.formats.matrix import print_matrix
 
         console = make_console(output)
-        print_matrix(view, console)
+        chosen.load()(view, console)
         emit(console.export_text() if output else None, output)
-        return
-    _print_failures(full)
-    if fmt is MatrixFormat.xlsx:
-        from csrscan.compare.formats.xlsx import write_xlsx
-
-        assert output is not None
-        write_xlsx(view, output)
-        return
-    if fmt is MatrixFormat.html:
-        from csrscan.compare.formats.html import render_html
-
-        emit(render_html(view), output)
-        return
-    from csrscan.compare.formats.matrix import render_csv, render_json
-
-    emit(render_csv(view) if fmt is MatrixFormat.csv else render_json(view), output)
+    elif chosen.kind == "file":
+        assert output is not None  # compare() refuses a file format without -o
+        chosen.load()(view, output)
+    else:
+        emit(chosen.load()(view), output)
 
 
 def _print_failures(full: Matrix) -> None:

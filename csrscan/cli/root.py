@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 from collections.abc import Iterable
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -34,6 +33,7 @@ from csrscan.cli.common import (
     PasswordOpt,
     RulesOpt,
     emit,
+    format_option,
     ingest_options,
     load_pack,
     make_console,
@@ -59,12 +59,6 @@ app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
-class ScanFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"csrscan {__version__}")
@@ -82,8 +76,7 @@ def _root(version: Annotated[bool, typer.Option(
 def scan(
     report: Annotated[str, typer.Argument(metavar="REPORT",
                                           help="Report file (.pdf .docx .txt .md .html) or '-'.")],
-    fmt: Annotated[ScanFormat, typer.Option("--format", "-f", help="Output format.")
-                   ] = ScanFormat.table,
+    fmt: Annotated[str, format_option("scan")] = "table",
     evidence: Annotated[bool, typer.Option("--evidence", "-e",
                                            help="Quote the evidence with page:line.")] = False,
     all_evidence: Annotated[bool, typer.Option("--all-evidence",
@@ -98,22 +91,19 @@ def scan(
     """Scan one report and print the gap table: each topic covered / partial / missing."""
     result = scan_one(report, load_pack(pack, rules),
                       ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs))
-    emit(render_scan(result, fmt.value, evidence, all_evidence, output), output)
+    emit(render_scan(result, fmt, evidence, all_evidence, output), output)
 
 
 def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
                 output: Path | None) -> str | Iterable[str] | None:
-    """Render for a file or stdout; the table prints itself and returns None."""
-    from csrscan.render import report as render
+    """Render for a file or stdout; a console format prints itself and returns None."""
+    from csrscan import formats
 
-    if fmt == "json":
-        return render.json_chunks(report)  # written a topic at a time: less memory
-    if fmt == "markdown":
-        return render.render_markdown(report, evidence)
-    from csrscan.render.table import print_report
-
+    chosen = formats.get("scan", fmt)
+    if chosen.kind != "console":
+        return chosen.load()(report, evidence, all_evidence)  # type: ignore[no-any-return]
     console = make_console(output)
-    print_report(report, console, evidence, all_evidence)
+    chosen.load()(report, console, evidence, all_evidence)
     return str(console.export_text()) if output else None
 
 

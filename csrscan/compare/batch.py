@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from csrscan.errors import CsrscanError, InputError
-from csrscan.ingest import IngestOptions
+from csrscan.ingest import IngestOptions, suffixes
 from csrscan.models import Pack
 
-SUPPORTED = (".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm")
 GLOB_CHARS = set("*?[")
 ERROR_SCHEMA = "csrscan.error/1"
 
@@ -84,7 +83,7 @@ def discover(args: Sequence[str]) -> list[str]:
 def _expand(path: Path) -> list[str]:
     if path.is_dir():
         return [display_path(p) for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED and _visible(p, path)]
+                if p.is_file() and p.suffix.lower() in suffixes() and _visible(p, path)]
     return [display_path(path)]
 
 

@@ -1,8 +1,9 @@
 """Ingest stage: a file (pdf, docx, html, md, txt) -> `Document`, one reader a format.
 
-`dispatch` sniffs the format, enforces the limits and calls the reader
-(`pdf`, `docx`, `html`, `text`, `markdown`); readers share `options` and
-`quality`; `cache` keeps extracted text for batches.
+`registry` lists every format (suffixes, sniffer, reader); `dispatch` reads
+the bytes, enforces the limits, sniffs the format (`sniff`) and calls its
+reader (`pdf`, `docx`, `html`, `text` with `markdown`); readers share
+`options` and `quality`; `cache` keeps extracted text for batches.
 """
 
 from csrscan.ingest.dispatch import (
@@ -13,6 +14,7 @@ from csrscan.ingest.dispatch import (
     sniff_format,
 )
 from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
+from csrscan.ingest.registry import READERS, Reader, suffixes
 
-__all__ = ["FORMATS", "IngestOptions", "Progress", "bytes_to_document", "path_to_document",
-           "read_input", "sha256_hex", "sniff_format"]
+__all__ = ["FORMATS", "READERS", "IngestOptions", "Progress", "Reader", "bytes_to_document",
+           "path_to_document", "read_input", "sha256_hex", "sniff_format", "suffixes"]

@@ -23,40 +23,15 @@ import sys
 from pathlib import Path
 
 from csrscan.errors import CsrscanError, InputError
+from csrscan.ingest import registry
 from csrscan.ingest.options import IngestOptions, Progress
+from csrscan.ingest.sniff import foreign
 from csrscan.models import Document
 
-FORMATS = ("pdf", "txt", "md", "docx", "html")
+FORMATS = registry.formats()
 # Bump whenever the text extracted from some input may change: the
 # extracted-text cache (cache.py) is keyed on it.
 INGEST_VERSION = 1
-
-# Magic numbers of formats we recognise only to refuse them clearly.
-_FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"BM", "a BMP image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-     "a legacy Office (.doc/.xls) file (save it as .docx or PDF)"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"{\\rtf", "an RTF document (save it as .docx or PDF)"),
-)
-
-_EXT_FORMAT = {
-    ".pdf": "pdf", ".txt": "txt", ".text": "txt", ".md": "md",
-    ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html",
-    ".xhtml": "html",
-}
-
-_FORMAT_NAME = {"pdf": "a PDF", "docx": "a Word .docx document",
-                "html": "an HTML document", "txt": "a text file",
-                "md": "a Markdown file"}
 
 
 def path_to_document(path: str | Path, options: IngestOptions = IngestOptions(),
@@ -103,69 +78,19 @@ def sniff_format(data: bytes, name: str) -> str:
     A file whose content contradicts a binary extension (a PNG named .pdf)
     is refused: guessing would turn a wrong file into a report of zero hits.
     """
-    claimed = _EXT_FORMAT.get(Path(name).suffix.lower())
-    actual = _sniff_content(data)
-    if actual is not None and actual.startswith("!"):
-        expected = (_FORMAT_NAME[claimed] if claimed
-                    else "a report (PDF, docx, HTML, text or Markdown)")
-        raise InputError(f"is {actual[1:]}, not {expected}", path=name)
-    if actual is None:
-        actual = "md" if claimed == "md" else "txt"
-    if claimed in ("pdf", "docx") and actual != claimed:
-        raise InputError(f"is {_FORMAT_NAME[actual]}, not "
-                         f"{_FORMAT_NAME[claimed]}", path=name)
-    return actual
-
-
-
-def _sniff_content(data: bytes) -> str | None:
-    """'pdf'/'docx'/'html', '!<what>' for a known foreign format, None for text."""
-    head = data[:1024]
-    if b"%PDF-" in head:  # the spec lets junk precede the header
-        return "pdf"
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return _sniff_zip(data)
-    for magic, what in _FOREIGN_MAGIC:
-        if data.startswith(magic):
-            return "!" + what
-    if data[:12].startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "!a WebP image"
-    if _looks_like_html(data[:4096]):
-        return "html"
-    return None
-
-
-def _sniff_zip(data: bytes) -> str:
-    import io
-    import zipfile
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return "!a damaged ZIP archive"
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "!an Excel workbook"
-    if "ppt/presentation.xml" in names:
-        return "!a PowerPoint presentation (export it as PDF)"
-    return "!a ZIP archive"
-
-
-def _looks_like_html(head: bytes) -> bool:
-    # Decode loosely: only ASCII markers matter. UTF-16 HTML is handled too.
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", "ignore")
-    else:
-        text = head.decode("latin-1")
-    low = text.lstrip("\ufeff \t\r\n").lower()
-    if low.startswith(("<!doctype html", "<html")):
-        return True
-    if low.startswith("<?xml") and "<html" in low:
-        return True
-    # Markdown may embed a <table>; only whole-page markup counts as HTML.
-    return "<body" in low and ("<head" in low or "<html" in low)
+    claimed = registry.by_suffix(Path(name).suffix)
+    found = registry.sniff(data, binary=True)
+    if found is None:
+        what = foreign(data)
+        if what is not None:
+            expected = claimed.name if claimed else "a report (PDF, docx, HTML, text or Markdown)"
+            raise InputError(f"is {what}, not {expected}", path=name)
+        found = registry.sniff(data, binary=False)
+    if found is None:  # text: Markdown when it says so
+        found = claimed if claimed and not claimed.sniffer else registry.text_fallback()
+    if claimed is not None and claimed.binary and found is not claimed:
+        raise InputError(f"is {found.name}, not {claimed.name}", path=name)
+    return found.format
 
 
 def read_input(name: str, max_bytes: int) -> bytes:
@@ -204,17 +129,7 @@ def _read_bounded(name: str, max_bytes: int) -> bytes:
 
 def _dispatch(fmt: str, data: bytes, name: str, options: IngestOptions,
               progress: Progress) -> Document:
-    if fmt == "pdf":
-        from csrscan.ingest.pdf import read_pdf
-        return read_pdf(data, name, options, progress)
-    if fmt == "docx":
-        from csrscan.ingest.docx import read_docx
-        return read_docx(data, name, options)
-    if fmt == "html":
-        from csrscan.ingest.html import read_html
-        return read_html(data, name, options)
-    from csrscan.ingest.text import read_text
-    return read_text(data, name, options, markdown=fmt == "md")
+    return registry.by_format(fmt).read(data, name, options, progress)
 
 
 def _describe(exc: BaseException) -> str:

@@ -14,7 +14,7 @@ import zipfile
 from typing import Any
 
 from csrscan.errors import InputError
-from csrscan.ingest.options import IngestOptions, sha256_hex
+from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.quality import sanitize
 from csrscan.models import Document, Page
 
@@ -25,7 +25,8 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
-def read_docx(data: bytes, name: str, options: IngestOptions) -> Document:
+def read_docx(data: bytes, name: str, options: IngestOptions,
+              progress: Progress | None = None) -> Document:
     check_zip(data, name, options.max_bytes)
     import docx
     try:

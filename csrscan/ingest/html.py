@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from csrscan.errors import InputError
-from csrscan.ingest.options import IngestOptions, sha256_hex
+from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.quality import sanitize
 from csrscan.ingest.text import decode
 from csrscan.models import Document, Page
@@ -37,7 +37,8 @@ _BLOCKS = frozenset(("p", "div", "section", "article", "main", "li", "ul", "ol",
 MAX_LINK_DENSITY = 0.5
 
 
-def read_html(data: bytes, name: str, options: IngestOptions) -> Document:
+def read_html(data: bytes, name: str, options: IngestOptions,
+              progress: Progress | None = None) -> Document:
     m = _META_CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii") if m else None
     dec = decode(data, name, options.encoding, declared=declared)

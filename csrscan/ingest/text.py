@@ -12,7 +12,7 @@ import codecs
 from dataclasses import dataclass
 
 from csrscan.errors import EncodingError, InputError
-from csrscan.ingest.options import IngestOptions, sha256_hex
+from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.quality import GOOD_SHARE, common_han_share, raw_common_share, sanitize
 from csrscan.models import Document, Page
 
@@ -36,6 +36,18 @@ class Decoded:
     text: str
     encoding: str
     warnings: tuple[str, ...] = ()
+
+
+def read_plain(data: bytes, name: str, options: IngestOptions,
+               progress: Progress | None = None) -> Document:
+    """A .txt file (the registry's reader)."""
+    return read_text(data, name, options, markdown=False)
+
+
+def read_markdown(data: bytes, name: str, options: IngestOptions,
+                  progress: Progress | None = None) -> Document:
+    """A Markdown file (the registry's reader): its markup stripped, lines kept."""
+    return read_text(data, name, options, markdown=True)
 
 
 def read_text(data: bytes, name: str, options: IngestOptions, *,

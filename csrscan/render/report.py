@@ -74,9 +74,13 @@ def render_json(report: Report) -> str:
     return "".join(json_chunks(report))
 
 
-def json_chunks(report: Report) -> Iterator[str]:
+def json_chunks(report: Report, evidence: bool = True, all_evidence: bool = True
+                ) -> Iterator[str]:
     """render_json's text in pieces of about a topic each: a writer that sends
-    them on one by one never holds the whole report text."""
+    them on one by one never holds the whole report text.
+
+    The JSON contract always carries every quote: the flags, which scan's
+    other formats take, change nothing here."""
     yield f'{_dumps(_report_head(report))[:-1]}, "topics": ['
     for i, topic in enumerate(report.topics):
         yield f", {_topic_json(topic)}" if i else _topic_json(topic)
@@ -110,7 +114,7 @@ def _evidence_json(ev: Evidence) -> str:
 STATUS_MARK = {"covered": "✅ covered", "partial": "🟡 partial", "missing": "❌ missing"}
 
 
-def render_markdown(report: Report, evidence: bool = False) -> str:
+def render_markdown(report: Report, evidence: bool = False, all_evidence: bool = False) -> str:
     """The gap table as GitHub-flavoured Markdown."""
     src = report.source
     rows = [f"# csrscan: {src.path}", "",
