@@ -89,7 +89,8 @@ def test_a_new_input_format_is_one_module_and_one_line(tmp_path: Path) -> None:
     assert scan.returncode == 0, scan.stderr
     report = json.loads(scan.stdout)
     assert report["source"]["format"] == "toy"
-    assert report["topics"][0]["indicators"][0]["evidence"][0]["line"] == 4  # file lines: the magic is line 1
+    first = report["topics"][0]["indicators"][0]["evidence"][0]
+    assert first["line"] == 4  # the reader's file lines: its magic is line 1
     check = _cli(tmp_path, IN_LINE, "check", "batch/a.toy", "--require", "data_security=partial")
     assert check.returncode == 0, check.stdout + check.stderr
     compare = _cli(tmp_path, IN_LINE, "compare", "batch", "-f", "json", "-j", "1")
