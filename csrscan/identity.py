@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -52,6 +53,8 @@ PERIOD_END = re.compile(r"截至\s*(20\d\d)\s*年\s*12\s*月\s*31\s*[日曰]\s*�
 REPORT_NAME_YEAR = re.compile(
     r"(?<![自从於于\d])(20\d\d)\s*年?度?\s*(?:企业)?(?:社会责任|可持续发展|环境、?社会及管治|"
     r"ESG|CSR|环境与社会责任|永续)")
+DATE_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+MIN_DATES = 5
 BODY_YEAR = re.compile(r"(20\d\d)\s*年度")
 NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=\s*年)")
@@ -153,23 +156,35 @@ def year_of(text: str, path: str) -> tuple[int | None, str]:
     # 2024年永續報告書 reads as 年…报告; 二〇二四年度 as 2024年度.
     text = CN_YEAR.sub(lambda m: m.group(1).translate(CN_DIGITS), _simplified(text))
     head = text[:HEAD_CHARS]
+    ok = _plausible(head)
     title = "\n".join([ln.strip() for ln in head.splitlines() if ln.strip()][:TITLE_LINES])
-    m = TITLE_YEAR.search(title) or BRACKET_YEAR.search(title)
-    if m:
-        return int(m.group(1)), "title"
+    years = [int(m.group(1)) for p in (TITLE_YEAR, BRACKET_YEAR) for m in p.finditer(title)]
+    if years := [y for y in years if ok(y)]:
+        return years[0], "title"
     m = PERIOD.search(head) or PERIOD_END.search(head)
     if m:
         return int(m.group(m.lastindex or 1)), "period"
-    years = [int(y) for y in REPORT_NAME_YEAR.findall(text)]
+    years = [y for y in map(int, REPORT_NAME_YEAR.findall(text)) if ok(y)]
     if years:
         return max(sorted(set(years)), key=years.count), "report-name"
     years = [int(y) for y in NAME_YEAR.findall(PurePath(path).name)]
     if years:
         return years[0], "file-name"
-    m = BODY_YEAR.search(head)
-    if m:
-        return int(m.group(1)), "first-page"
+    years = [y for y in map(int, BODY_YEAR.findall(head)) if ok(y)]
+    if years:
+        return years[0], "first-page"
     return None, "unknown"
+
+
+def _plausible(head: str) -> Callable[[int], bool]:
+    """A report's own year dominates its dates: a candidate year more than one year
+    from the most written 20xx年 (a start year 自2009年起, a 2030 target) is not it.
+    With under MIN_DATES dates every year is plausible."""
+    dates = [int(y) for y in DATE_YEAR.findall(head)]
+    if len(dates) < MIN_DATES:
+        return lambda y: True
+    mode = max(sorted(set(dates)), key=dates.count)
+    return lambda y: abs(y - mode) <= 1
 
 
 # ---- manifest -----------------------------------------------------------------
