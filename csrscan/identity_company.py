@@ -39,10 +39,12 @@ LEAD_WORDS = tuple(sorted(LEAD_WORDS_TEXT.split(), key=len, reverse=True))
 # A longer candidate ending in a shorter one is the shorter one with words in
 # front only when the extra words contain one of these (so 上海东方明珠… stays whole).
 GLUE_MARKS = re.compile(r"[的是为系以在由经指于对向与和及即被将从自致了]|报告|公司|阅读|感谢")
-# Institutions that appear in every report and never file it.
-INSTITUTION = re.compile(
-    r"交易所|登记结算|事务所|证券信息|股份转让系统|评估|评级|认证|监督管理|协会|研究院|研究中心|"
-    r"咨询|顾问|鉴证")
+# Institutions that appear in every report and never file it: dropped.
+INSTITUTION = re.compile(r"交易所|登记结算|事务所|证券信息|股份转让系统|监督管理|协会")
+# Service providers named in the report (assurance, ratings, consultants) that
+# seldom file one themselves: ranked SERVICE_PENALTY lower, so a research
+# institute that does file wins on its cover and self-definition.
+SERVICE = re.compile(r"评估|评级|认证|鉴证|咨询|顾问|研究院|研究中心")
 SELF_WORDS = frozenset(("本公司", "公司", "本行", "我行", "本集团", "集团", "我们", "我司",
                         "本银行", "本社", "本企业"))
 SELF_TOKENS = re.compile(r"[、，,/或和及“”\"「」『』‘’'\s]+")
@@ -56,7 +58,7 @@ LATIN_JUNK = re.compile(r"[a-z]")
 MAX_CORE = 20  # longer "names" are sentences glued to a suffix (page footers, OCR runs)
 HEAD_CHARS = 8000
 TITLE_LINES = 5
-W_TITLE, W_SELF, W_SHORT, MAX_COUNT = 5, 4, 2, 12
+W_TITLE, W_SELF, W_SHORT, MAX_COUNT, SERVICE_PENALTY = 5, 4, 2, 12, 8
 
 
 @dataclass(slots=True)
@@ -74,8 +76,16 @@ def best_legal_name(head: str, title_end: int, whole: str) -> str:
     """The reporting company's legal name among the candidates in `head`, or "".
 
     `head` and `whole` are the report's start and all its text, spaces removed;
-    `head[:title_end]` is the cover (its first non-empty lines).
+    `head[:title_end]` is the cover (its first non-empty lines). With no
+    candidate in the head, a name the whole text defines as itself is taken.
     """
+    name = _best(head, title_end, whole, need_self=False)
+    if not name and len(whole) > len(head):
+        name = _best(whole, 0, whole, need_self=True)
+    return name
+
+
+def _best(head: str, title_end: int, whole: str, need_self: bool) -> str:
     from .normalize import to_simplified
 
     cands: dict[str, Candidate] = {}
@@ -90,7 +100,8 @@ def best_legal_name(head: str, title_end: int, whole: str) -> str:
         before = head[max(0, m.start() - 20):m.start()] + raw[:len(raw) - len(name)]
         _mark_context(c, to_simplified(before), to_simplified(head[m.end():m.end() + 16]))
     _merge_glued(cands)
-    groups = _merge_ocr_spellings(list(cands.values()), whole)
+    groups = [g for g in _merge_ocr_spellings(list(cands.values()), whole)
+              if _score(g) > 0 and (g.self_defined or not need_self)]
     if not groups:
         return ""
     return max(groups, key=lambda g: (_score(g), -g.first)).name
@@ -182,6 +193,8 @@ def _one_off(a: str, b: str) -> bool:
 
 
 def _score(c: Candidate) -> int:
+    from .normalize import to_simplified
+
     count = sum(c.spellings.values())
     return (W_TITLE * c.title + W_SELF * c.self_defined + W_SHORT * c.short_declared
-            + min(count, MAX_COUNT))
+            + min(count, MAX_COUNT) - SERVICE_PENALTY * bool(SERVICE.search(to_simplified(c.name))))
