@@ -116,13 +116,14 @@ def clean_name(raw: str, whole: str) -> str:
         name = re.sub(r"^[0-9a-z·]+", "", name)
         simple = to_simplified(name)
         word = next((w for w in LEAD_WORDS if simple.startswith(w)), "")
-        if not word or len(name) - len(word) < 2 + len(_suffix(name)):
+        if not word or len(name) - len(word) < 1 + len(_suffix(name)):
             break
         if len(word) == 1 and _starts_clause(name, whole):
             break
         name = name[len(word):]
     core = name[:len(name) - len(_suffix(name))]
-    if not 2 <= len(core) <= MAX_CORE or LATIN_JUNK.search(core) or core in SELF_WORDS:
+    if (not 1 <= len(core) <= MAX_CORE or LATIN_JUNK.search(core) or core in SELF_WORDS
+            or core in LEAD_WORDS):
         return ""
     return name
 
