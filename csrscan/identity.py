@@ -118,7 +118,10 @@ def company_of(text: str, path: str) -> tuple[str, str]:
         return name, "legal-name"
     for m in SHORT_NAME.finditer(head):
         short = m.group(1).strip()
-        if short not in GENERIC and re.search(r"[\u4e00-\u9fff]{2}", short):
+        # 《…办法》（以下简称“办法”） names a document, not a company.
+        after_title = head[max(0, m.start() - 1):m.start()] in ("》", "”", "\"")
+        if (short not in GENERIC and not after_title
+                and re.search(r"[\u4e00-\u9fff]{2}", short)):
             return short, "short-name"
     name = company_from_filename(path)
     if name:

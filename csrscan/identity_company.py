@@ -39,6 +39,11 @@ LEAD_WORDS = tuple(sorted(LEAD_WORDS_TEXT.split(), key=len, reverse=True))
 # A longer candidate ending in a shorter one is the shorter one with words in
 # front only when the extra words contain one of these (so 上海东方明珠… stays whole).
 GLUE_MARKS = re.compile(r"[的是为系以在由经指于对向与和及即被将从自致了]|报告|公司|阅读|感谢")
+# Inside a candidate, what precedes these is another clause: the name starts after
+# the last one. `rel` words also mean "a company related to the reporter".
+CLAUSE_CUT = re.compile(
+    r"(?P<rel>全资子公司|控股子公司|子公司|分公司|控股股东|股东|母公司|所属|下属|旗下|参股|"
+    r"收购了|收购|投资设立|设立|成立|合资|参加|加入)|(?P<glue>[的了与及、])")
 # Institutions that appear in every report and never file it: dropped.
 INSTITUTION = re.compile(r"交易所|登记结算|事务所|证券信息|股份转让系统|监督管理|协会")
 # Service providers named in the report (assurance, ratings, consultants) that
@@ -58,7 +63,7 @@ LATIN_JUNK = re.compile(r"[a-z]")
 MAX_CORE = 20  # longer "names" are sentences glued to a suffix (page footers, OCR runs)
 HEAD_CHARS = 8000
 TITLE_LINES = 5
-W_TITLE, W_SELF, W_SHORT, MAX_COUNT, SERVICE_PENALTY = 5, 4, 2, 12, 8
+W_TITLE, W_SELF, W_SHORT, MAX_COUNT, SERVICE_PENALTY, W_RELATED = 5, 4, 2, 12, 8, 4
 
 
 @dataclass(slots=True)
@@ -69,6 +74,7 @@ class Candidate:
     self_defined: bool = False
     short_declared: bool = False
     cover: str = ""
+    related: bool = False
     spellings: dict[str, int] = field(default_factory=dict)
 
 
@@ -91,10 +97,11 @@ def _best(head: str, title_end: int, whole: str, need_self: bool) -> str:
     cands: dict[str, Candidate] = {}
     for m in LEGAL_NAME.finditer(head):
         raw = m.group(1)
-        name = clean_name(raw, whole)
+        name, related = clean_name(raw, whole)
         if not name or INSTITUTION.search(to_simplified(name)):
             continue
         c = cands.setdefault(name, Candidate(name, m.start()))
+        c.related |= related
         c.title |= m.start() < title_end
         c.spellings[name] = 0
         before = head[max(0, m.start() - 20):m.start()] + raw[:len(raw) - len(name)]
@@ -107,11 +114,16 @@ def _best(head: str, title_end: int, whole: str, need_self: bool) -> str:
     return max(groups, key=lambda g: (_score(g), -g.first)).name
 
 
-def clean_name(raw: str, whole: str) -> str:
-    """Drop lead-in words and leading digits / lowercase Latin; repair an OCR'd suffix."""
+def clean_name(raw: str, whole: str) -> tuple[str, bool]:
+    """Drop lead-in words and leading digits / lowercase Latin; repair an OCR'd suffix.
+
+    Also says whether a relation word stood before the name (子公司, 控股股东,
+    收购 …): such a company is related to the reporter, not the reporter.
+    """
     from .normalize import to_simplified
 
     name = SUFFIX_OCR.sub("股份有限公司", raw.lstrip("0123456789()（）·"))
+    name, related = _cut_clause(name)
     while True:
         name = re.sub(r"^[0-9a-z·]+", "", name)
         simple = to_simplified(name)
@@ -124,8 +136,23 @@ def clean_name(raw: str, whole: str) -> str:
     core = name[:len(name) - len(_suffix(name))]
     if (not 1 <= len(core) <= MAX_CORE or LATIN_JUNK.search(core) or core in SELF_WORDS
             or core in LEAD_WORDS):
-        return ""
-    return name
+        return "", related
+    return name, related
+
+
+def _cut_clause(name: str) -> tuple[str, bool]:
+    """Keep what follows the last relation word or joining character (的, 与, 、 …)
+    when two or more characters are left before the suffix."""
+    from .normalize import to_simplified
+
+    simple = to_simplified(name)
+    end = len(name) - len(_suffix(name))
+    cuts = [(m.end(), m.lastgroup == "rel") for m in CLAUSE_CUT.finditer(simple, 0, end)
+            if end - m.end() >= 2 and simple[m.end():end] not in SELF_WORDS]
+    if not cuts:
+        return name, False
+    at, related = cuts[-1]
+    return name[at:], related
 
 
 def _suffix(name: str) -> str:
@@ -162,6 +189,7 @@ def _merge_glued(cands: dict[str, Candidate]) -> None:
                     to_simplified(name[:len(name) - len(other)])):
                 c, o = cands.pop(name), cands[other]
                 o.self_defined |= c.self_defined
+                o.related |= c.related
                 o.short_declared |= c.short_declared
                 o.first = min(o.first, c.first)
                 break
@@ -182,6 +210,7 @@ def _merge_ocr_spellings(cands: list[Candidate], whole: str) -> list[Candidate]:
         g.cover = g.cover or (c.name if c.title else "")
         g.title |= c.title
         g.self_defined |= c.self_defined
+        g.related |= c.related
         g.short_declared |= c.short_declared
     for g in groups:
         # The cover's spelling wins (set in large type, read best), else the most frequent.
@@ -198,4 +227,5 @@ def _score(c: Candidate) -> int:
 
     count = sum(c.spellings.values())
     return (W_TITLE * c.title + W_SELF * c.self_defined + W_SHORT * c.short_declared
-            + min(count, MAX_COUNT) - SERVICE_PENALTY * bool(SERVICE.search(to_simplified(c.name))))
+            + min(count, MAX_COUNT) - W_RELATED * c.related
+            - SERVICE_PENALTY * bool(SERVICE.search(to_simplified(c.name))))

@@ -41,6 +41,11 @@ def test_short_name_when_no_legal_name() -> None:
     assert (got.company, got.company_rule) == ("白鹭", "short-name")
 
 
+def test_a_short_name_of_a_document_is_not_a_company() -> None:
+    got = identify(doc("依据《绿色信贷管理办法》（以下简称“办法”）编制。\n", "8d1f0c2a.txt"))
+    assert got.company == ""
+
+
 def test_year_from_file_name_before_body_and_company_from_file_name() -> None:
     got = identify(doc(INTRO + "过去一年我们回顾了2019年度工作。",
                        "澄湖银行_2022_ESG报告.pdf"))
@@ -146,6 +151,15 @@ def test_institutions_and_subsidiaries_lose_to_the_self_defined_reporter() -> No
             + "岚山港务股份有限公司持续提升服务。\n" * 2)
     got = identify(doc(text))
     assert got.company == "岚山港务股份有限公司"
+
+
+def test_a_subsidiary_named_after_a_relation_word_is_cut_and_ranked_lower() -> None:
+    text = ("关于我们\n公司全资子公司临港物流有限公司负责仓储，临港物流有限公司另有码头。\n"
+            "临港物流有限公司年内扩建。\n临港控股股份有限公司坚持绿色发展。\n"
+            "临港控股股份有限公司持续改善服务。\n")
+    assert identify(doc(text)).company == "临港控股股份有限公司"
+    text = "关于我们\n本年度公司收购了溪南纸业有限公司。\n"
+    assert identify(doc(text)).company == "溪南纸业有限公司"
 
 
 def test_a_one_character_word_stays_when_the_name_starts_a_clause_elsewhere() -> None:
