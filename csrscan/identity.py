@@ -44,7 +44,9 @@ SHORT_NAME = re.compile(
     r"[（(]\s*(?:以下简称|以下簡稱)\s*[:：]?\s*[“\"「『']([^”\"」』']{1,20})[”\"」』']")
 TITLE_YEAR = re.compile(
     r"(?<![自从於于])(20\d\d)\s*(?:年度|年(?![起以开])[^\n]{0,20}?报告|"
-    r"[^\n]{0,6}?(?:ESG|CSR|社会责任|可持续))")
+    r"[^\n]{0,6}?(?:ESG|CSR|社会责任|可持续)|"
+    r"\s*(?i:annual\s+)?(?i:sustainability|corporate\s+social|social\s+responsibility)"
+    r"[^\n]{0,24}?(?i:report))")
 BRACKET_YEAR = re.compile(r"报告[书]?\s*[（(]\s*(20\d\d)\s*(?:年度?)?\s*[)）]")
 PERIOD = re.compile(
     r"(20\d\d)\s*年\s*0?1\s*月\s*0?1\s*[日曰]?\s*(?:至|到|-|—|–|~|～)\s*"
@@ -66,7 +68,8 @@ REPORT_WORDS = re.compile(
 SEPARATORS = re.compile(r"[\s_\-–—.·,，;；()（）\[\]【】]+")
 HASH_LIKE = re.compile(r"(?i)[0-9a-f]{6,}|[0-9a-f-]{16,}")
 GENERIC = frozenset(("报告", "公司", "本公司", "本行", "集团", "我们", "目录", "引言", "前言",
-                     "致辞", "关于本报告", "报告说明", "CSR", "ESG"))
+                     "致辞", "关于本报告", "报告说明", "CSR", "ESG", "附录", "索引", "首页",
+                     "返回", "分享", "正文", "新闻", "关于我们", "联系我们"))
 TITLE_TERM = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 MIN_TITLE_TERM = 5
 WEAK_RULES = frozenset(("file-name", "title-term", "first-page"))

@@ -214,6 +214,11 @@ def test_year_from_the_report_period_in_traditional_text() -> None:
     assert year_of(text, "x.txt") == (2020, "period")
 
 
+def test_year_in_an_english_cover_line() -> None:
+    text = "澄湖银行股份有限公司\nCHENGHU BANK\n2021 Annual Sustainability Report\n"
+    assert year_of(text, "x.txt") == (2021, "title")
+
+
 def test_year_in_brackets_after_the_report_name() -> None:
     assert year_of("青禾银行股份有限公司\n可持续发展报告（2021)\n", "x.txt") == (2021, "title")
 
