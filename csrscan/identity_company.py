@@ -62,6 +62,7 @@ SHORT_AFTER = re.compile(r"^[（(]\s*(?:以下简称|下称|简称)?\s*[:：]?\s
 LATIN_JUNK = re.compile(r"[a-z]")
 MAX_CORE = 20  # longer "names" are sentences glued to a suffix (page footers, OCR runs)
 HEAD_CHARS = 8000
+SELF_SCAN_CHARS = 60000  # bounds the work on a long annual report without a head name
 TITLE_LINES = 5
 W_TITLE, W_SELF, W_SHORT, MAX_COUNT, SERVICE_PENALTY, W_RELATED = 5, 4, 2, 12, 8, 4
 
@@ -83,11 +84,12 @@ def best_legal_name(head: str, title_end: int, whole: str) -> str:
 
     `head` and `whole` are the report's start and all its text, spaces removed;
     `head[:title_end]` is the cover (its first non-empty lines). With no
-    candidate in the head, a name the whole text defines as itself is taken.
+    candidate in the head, a name defined as the reporter further on (within
+    SELF_SCAN_CHARS) is taken.
     """
     name = _best(head, title_end, whole, need_self=False)
     if not name and len(whole) > len(head):
-        name = _best(whole, 0, whole, need_self=True)
+        name = _best(whole[:SELF_SCAN_CHARS], 0, whole, need_self=True)
     return name
 
 
