@@ -22,8 +22,8 @@ year
   4. file-name: a year in the file name;
   5. first-page: a year followed by 年度 in the head;
   6. None (unknown).
-Years are read from Chinese numerals too (二〇二四年). Rules 3–5 of company and
-4–5 of year are guesses: `Identity.guessed` says so.
+Years are read from Chinese numerals too (二〇二四年). Company rules 3–4 and
+year rules 4–5 are guesses: `Identity.guessed` says so.
 
 A manifest (`--manifest CSV`) overrides both for the files it names.
 """
