@@ -72,6 +72,7 @@ GENERIC = frozenset(("报告", "公司", "本公司", "本行", "集团", "我�
                      "返回", "分享", "正文", "新闻", "关于我们", "联系我们"))
 TITLE_TERM = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 MIN_TITLE_TERM = 5
+TERM_LINES = 10
 WEAK_RULES = frozenset(("file-name", "title-term", "first-page"))
 
 
@@ -134,8 +135,9 @@ def company_of(text: str, path: str) -> tuple[str, str]:
 
 
 def title_term(head: str, whole: str) -> str:
-    """A short cover line the report repeats at least MIN_TITLE_TERM times (a brand)."""
-    lines = [ln.strip() for ln in head[:_title_end(head[:2000]) * 2].splitlines()]
+    """A short line among the first TERM_LINES non-empty ones (the cover, maybe
+    after OCR debris) that the report repeats at least MIN_TITLE_TERM times (a brand)."""
+    lines = [ln.strip() for ln in head.splitlines() if ln.strip()][:TERM_LINES]
     terms = {ln for ln in lines if TITLE_TERM.match(ln) and ln not in GENERIC
              and not REPORT_WORDS.search(_simplified(ln))}
     counted = sorted(((whole.count(t), t) for t in terms), key=lambda ct: (-ct[0], ct[1]))
