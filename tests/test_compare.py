@@ -126,13 +126,14 @@ def test_csv_columns_and_rows(batch: Batch, single_scans: dict[str, dict[str, An
     assert len([ln for ln in res.stderr.splitlines() if ln.startswith("[")]) == len(batch.bad)
     rows = list(csv.reader(io.StringIO(res.stdout)))
     topic_ids = [t.id for t in select_pack(None, ()).topics]
-    assert rows[0] == ["path", "company", "year", *topic_ids, "score"]
+    assert rows[0] == ["path", "company", "year", *topic_ids, "score", "identity_guessed"]
     body = {r[0]: r for r in rows[1:]}
     assert set(body) == batch.good_paths
     for path, row in body.items():
         ref = single_scans[path]
-        assert [int(x) for x in row[3:-1]] == [t["level"] for t in ref["topics"]]
-        assert float(row[-1]) == ref["summary"]["score"]
+        assert [int(x) for x in row[3:-2]] == [t["level"] for t in ref["topics"]]
+        assert float(row[-2]) == ref["summary"]["score"]
+        assert row[-1] in ("0", "1")
 
 
 def test_xlsx_cells_and_colours(batch: Batch) -> None:
@@ -146,8 +147,8 @@ def test_xlsx_cells_and_colours(batch: Batch) -> None:
     assert wb.sheetnames == ["matrix", "evidence", "failures", "trends"]
     ws = wb["matrix"]
     head = [c.value for c in ws[1]]
-    assert head[:3] == ["path", "company", "year"] and head[-1] == "score"
-    n_topics = len(head) - 4
+    assert head[:3] == ["path", "company", "year"] and head[-2:] == ["score", "identity_guessed"]
+    n_topics = len(head) - 5
     paths = set()
     for row in ws.iter_rows(min_row=2, max_row=1 + len(batch.good)):
         paths.add(row[0].value)

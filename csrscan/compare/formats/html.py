@@ -123,8 +123,10 @@ def _heatmap(matrix: Matrix, ids: dict[str, str]) -> list[str]:
         cells = "".join(
             f'<td class="lv l{lv}" title="{escape(t.id)}: {LEVEL_NAME[lv]}">{lv}</td>'
             for t, lv in zip(matrix.topics, r.levels, strict=True))
+        guess = (' <span class="muted" title="company or year guessed by a fallback rule">'
+                 "(guessed)</span>" if r.identity.guessed else "")
         out.append(f'<tr data-company="{escape(r.company)}"><td><a href="#{ids[r.company]}">'
-                   f"{escape(r.company or '?')}</a></td><td>{r.year or '?'}</td>{cells}"
+                   f"{escape(r.company or '?')}</a>{guess}</td><td>{r.year or '?'}</td>{cells}"
                    f"<td>{r.score:.3f}</td><td>{escape(r.path)}</td></tr>")
     out.append("</tbody></table>")
     out.append('<p class="legend">' + "".join(
@@ -186,5 +188,6 @@ def _report_data(row: Row) -> dict[str, Any]:
         if seen[e.indicator] <= MAX_QUOTES_PER_INDICATOR:
             quotes.append({"topic": e.topic, "indicator": e.indicator, "page": e.page,
                            "line": e.line, "strength": e.strength, "text": e.text})
-    return {"path": row.path, "year": row.year, "score": row.score,
+    return {"path": row.path, "year": row.year, "identity_guessed": row.identity.guessed,
+            "score": row.score,
             "levels": list(row.levels), "evidence": quotes}

@@ -16,13 +16,15 @@ LEVEL_NAME = {0: "missing", 1: "partial", 2: "covered"}
 
 
 def header(matrix: Matrix) -> list[str]:
-    """CSV/XLSX columns: path, company, year, one per topic id, score."""
-    return ["path", "company", "year", *(t.id for t in matrix.topics), "score"]
+    """CSV/XLSX columns: path, company, year, one per topic id, score, identity_guessed."""
+    return ["path", "company", "year", *(t.id for t in matrix.topics), "score",
+            "identity_guessed"]
 
 
 def row_cells(row: Row) -> list[Any]:
+    # identity_guessed last, so the columns before it keep their positions.
     return [row.path, row.company, row.year if row.year is not None else "",
-            *row.levels, row.score]
+            *row.levels, row.score, int(row.identity.guessed)]
 
 
 def render_csv(matrix: Matrix) -> str:
@@ -51,6 +53,7 @@ def matrix_to_dict(matrix: Matrix) -> dict[str, Any]:
         "rows": [{"path": r.path, "company": r.company, "year": r.year,
                   "industry": r.identity.industry, "sha256": r.sha256, "format": r.format,
                   "company_rule": r.identity.company_rule, "year_rule": r.identity.year_rule,
+                  "identity_guessed": r.identity.guessed,
                   "levels": dict(zip(ids, r.levels, strict=True)), "score": r.score,
                   "found": {i: list(f) for i, f in zip(ids, r.found, strict=True)}}
                  for r in matrix.rows],
@@ -83,7 +86,8 @@ def print_matrix(matrix: Matrix, console: Any) -> None:
     table.add_column("path", overflow="fold")
     for r in matrix.rows:
         marks = [f"[{LEVEL_STYLE[lv]}]{LEVEL_MARK[lv]}[/]" for lv in r.levels]
-        table.add_row(escape(r.company or "?"), str(r.year or "?"), *marks,
+        guess = " [dim](guessed)[/]" if r.identity.guessed else ""
+        table.add_row(escape(r.company or "?") + guess, str(r.year or "?"), *marks,
                       f"{r.score:.2f}", escape(r.path))
     console.print(table)
     legend = "  ".join(f"T{n}={t.id}" for n, t in enumerate(matrix.topics, start=1))
