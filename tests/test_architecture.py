@@ -94,3 +94,20 @@ def test_modules_stay_small() -> None:
     big = {str(p.relative_to(ROOT)): n for p in sorted((ROOT / "csrscan").rglob("*.py"))
            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
     assert big == {}
+
+
+def test_the_architecture_page_draws_the_contract() -> None:
+    """docs/architecture.md shows the layers as pyproject.toml enforces them,
+    and names every subpackage."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = contracts["tool"]["importlinter"]["contracts"][0]["layers"]
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    drawn = page.split("top to bottom")[1].split("```")[1].strip().splitlines()
+    assert drawn == [layer.replace("csrscan.", "") for layer in layers]
+    for package in sorted(p.parent.name for p in (ROOT / "csrscan").glob("*/__init__.py")):
+        assert f"csrscan/{package}/" in page, package
