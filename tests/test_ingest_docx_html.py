@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from ingest_support import PARA_SIMPLIFIED
@@ -114,3 +119,57 @@ def test_html_wrapper_with_a_noisy_class_is_kept() -> None:
             "<div class='sidebar'>侧栏</div></div></body></html>")
     doc = bytes_to_document(page.encode("utf-8"), "w.html")
     assert doc.pages[0].text == PARA_SIMPLIFIED
+
+
+def _with_body_xml(docx_bytes: bytes, edit: Callable[[str], str]) -> bytes:
+    """The same .docx with its main part's XML edited."""
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def test_docx_entities_are_never_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密口令ABC", encoding="utf-8")
+
+    def xxe(xml: str) -> str:
+        head, rest = xml.split("?>", 1)
+        doctype = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file://{secret}">]>'
+        return head + "?>" + doctype + rest.replace("表后说明。", "表后说明&x;。")
+    doc = bytes_to_document(_with_body_xml(_docx(), xxe), "x.docx")
+    assert "机密口令" not in "".join(p.text for p in doc.pages)
+    assert "表后说明" in doc.pages[0].text
+
+
+def test_docx_text_boxes_once_and_content_controls_read() -> None:
+    box = ('<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:t>框内文字</w:t>'
+           '</mc:Choice><mc:Fallback><w:t>框内文字</w:t></mc:Fallback></mc:AlternateContent>'
+           '</w:r></w:p>')
+    sdt = ('<w:sdt><w:sdtContent><w:p><w:r><w:t>目录控件里的段落</w:t></w:r></w:p>'
+           '</w:sdtContent></w:sdt>')
+
+    def insert(xml: str) -> str:
+        if "xmlns:mc=" not in xml:
+            mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+            xml = xml.replace("<w:document ", f"<w:document {mc} ", 1)
+        return xml.replace("<w:body>", f"<w:body>{sdt}{box}", 1)
+    doc = bytes_to_document(_with_body_xml(_docx(), insert), "t.docx")
+    lines = doc.pages[0].text.split("\n")
+    assert lines[:3] == ["目录控件里的段落", "框内文字", "第一章 数据安全"]
+
+
+def test_docx_is_read_without_python_docx(tmp_path: Path) -> None:
+    code = ("import sys, csrscan.ingest as i\n"
+            "doc = i.bytes_to_document(open(sys.argv[1], 'rb').read(), 'r.docx')\n"
+            "print(len(doc.pages), 'docx' in sys.modules)")
+    path = tmp_path / "r.docx"
+    path.write_bytes(_docx())
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.split() == ["2", "False"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from csrscan.ingest.docx import MAIN_PART
+
 # Magic numbers of formats recognised only to refuse them clearly.
 _FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -30,7 +32,7 @@ def is_pdf(data: bytes) -> bool:
 
 
 def is_docx(data: bytes) -> bool:
-    return data.startswith(_ZIP_MAGIC) and "word/document.xml" in (_zip_names(data) or ())
+    return data.startswith(_ZIP_MAGIC) and MAIN_PART in (_zip_names(data) or ())
 
 
 def is_html(data: bytes) -> bool:
@@ -72,7 +74,7 @@ def _foreign_zip(data: bytes) -> str | None:
     names = _zip_names(data)
     if names is None:
         return "a damaged ZIP archive"
-    if "word/document.xml" in names:
+    if MAIN_PART in names:
         return None  # a docx, read by its reader
     if "xl/workbook.xml" in names:
         return "an Excel workbook"
