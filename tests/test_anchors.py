@@ -40,14 +40,21 @@ def test_every_builtin_rule_regex_is_anchored() -> None:
     assert PACK_REGEXES and all(regex_anchors(p) for p in PACK_REGEXES)
 
 
+def _matching_text(data: st.DataObject) -> tuple[str, str]:
+    """A pack regex and a text it matches: every example asserts something."""
+    pattern = data.draw(st.sampled_from(PACK_REGEXES))
+    text = data.draw(st.from_regex(pattern))
+    assert re.search(pattern, text)
+    return pattern, text
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(PACK_REGEXES),
-       st.text(alphabet="投诉客制度机制进社区校园老年网点绿色通道0123456789。 ", max_size=40))
-def test_a_match_always_contains_an_anchor(pattern: str, text: str) -> None:
+@given(st.data())
+def test_a_match_always_contains_an_anchor(data: st.DataObject) -> None:
+    pattern, text = _matching_text(data)
     anchors = regex_anchors(pattern)
     assert anchors is not None
-    if re.search(pattern, text):
-        assert any(a in text for a in anchors)
+    assert any(a in text for a in anchors)
 
 
 def test_anchors_hold_on_every_example_and_sample_sentence() -> None:
@@ -96,14 +103,12 @@ def test_case_folded_groups_prove_no_literal() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(PACK_REGEXES),
-       st.text(alphabet="投诉客制度机制进社区校园老年网点绿色通道同比时限满意0123456789。 ",
-               max_size=40))
-def test_a_match_always_meets_the_guard(pattern: str, text: str) -> None:
+@given(st.data())
+def test_a_match_always_meets_the_guard(data: st.DataObject) -> None:
+    pattern, text = _matching_text(data)
     guard = regex_guards(pattern)
     assert guard is not None
-    if re.search(pattern, text):
-        assert guard_holds(guard, text)
+    assert guard_holds(guard, text)
 
 
 def test_guards_hold_on_every_example_and_sample_sentence() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from csrscan.errors import RuleError
 from csrscan.models import Indicator, Pack
 from csrscan.packs.examples import text_to_indicators
 from csrscan.packs.load import builtin_rules_dir, load_pack
@@ -20,10 +21,18 @@ CASES = [(pack, ind, kind, i, text)
          for i, text in enumerate(texts)]
 
 
-@pytest.mark.parametrize(("pack", "ind"), [(p, i) for p in PACKS for i in p.indicators],
-                         ids=lambda x: getattr(x, "id", ""))
-def test_every_indicator_has_both_kinds_of_examples(pack: Pack, ind: Indicator) -> None:
-    assert ind.examples_pass and ind.examples_fail
+@pytest.mark.parametrize("kind", ["pass", "fail"])
+def test_a_pack_without_both_kinds_of_examples_is_refused(tmp_path: Path, kind: str) -> None:
+    """Every indicator runs pass and fail examples: the schema refuses a pack
+    missing either, naming the file and the indicator."""
+    mini = (ROOT / "tests" / "fixtures" / "mini-pack.yaml").read_text(encoding="utf-8")
+    line = {"pass": "          pass: [公司制定《数据安全管理办法》。]\n",
+            "fail": "          fail: [公司持续优化客户服务体验。]\n"}[kind]
+    assert line in mini
+    path = tmp_path / "pack.yaml"
+    path.write_text(mini.replace(line, "", 1), encoding="utf-8")  # alpha.policy's
+    with pytest.raises(RuleError, match=rf"pack\.yaml.*alpha\.policy.*{kind}"):
+        load_pack(path)
 
 
 @pytest.mark.parametrize(("pack", "ind", "kind", "i", "text"), CASES,
