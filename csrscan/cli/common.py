@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from csrscan.models import Pack, Report
 
 EXIT_OK, EXIT_POLICY, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 EXIT_PIPE = 128 + 13  # stdout's reader went away (`| head`): the command ends as by SIGPIPE
 FILE_WIDTH = 200
 

@@ -21,6 +21,7 @@ import typer
 from csrscan.cli.common import (
     EXIT_ERROR,
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PIPE,
     EncodingOpt,
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("csrscan: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except typer.TyperException as exc:  # usage errors: click's message, exit 2
         exc.show()  # type: ignore[attr-defined]
         sys.exit(EXIT_ERROR)
@@ -210,4 +211,6 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"csrscan: internal error: {type(exc).__name__}: {exc} "
                    "(set CSRSCAN_DEBUG=1 for a traceback; please report it)", err=True)
         sys.exit(EXIT_INTERNAL)
+    if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into a quiet return of 130
+        typer.echo("csrscan: interrupted", err=True)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
