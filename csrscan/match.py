@@ -105,13 +105,6 @@ def _evidence(sentence: Sentence, findings: tuple[Finding, ...]) -> list[Evidenc
             for indicator, terms, strength in findings]
 
 
-def sentence_findings(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
-                      ) -> tuple[Finding, ...]:
-    """(indicator id, matched terms, strength) for every indicator the
-    normalized sentence `text` satisfies on its own (a paragraph of one sentence)."""
-    return tuple(f for f, need in sentence_matches(text, cp, subjects)[0] if need is None)
-
-
 def sentence_matches(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
                      ) -> SentenceMatches:
     """The normalized sentence's matches (topic lists dropped), and the
