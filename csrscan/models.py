@@ -93,6 +93,15 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleContext:
+    """Words one of which must stand in the same sentence or paragraph as a
+    hit for the hit to count (a rule's `context:`; docs/writing-rules.md)."""
+
+    terms: tuple[str, ...]
+    scope: Literal["sentence", "paragraph"] = "sentence"
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
     id: str
     topic: str
@@ -105,6 +114,7 @@ class Indicator:
     quantitative: bool = False
     examples_pass: tuple[str, ...] = ()
     examples_fail: tuple[str, ...] = ()
+    context: RuleContext | None = None  # its own; else its topic's applies
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +125,7 @@ class Topic:
     refs: tuple[str, ...]
     indicators: tuple[Indicator, ...]
     mentions: tuple[str, ...] = ()
+    context: RuleContext | None = None  # for every indicator without its own, and mentions
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,14 @@ from functools import cache, lru_cache
 from typing import Any
 
 from csrscan.match.anchors import regex_anchors, regex_guards
-from csrscan.models import Indicator, Pack, Pattern
+from csrscan.models import Indicator, Pack, Pattern, RuleContext
 from csrscan.score import grade as grading
 from csrscan.text.normalize import normalize_term
 from csrscan.text.segment import tokenizer
 
 Variants = tuple[tuple[str, tuple[str, ...]], ...]
 IdGuard = tuple[tuple[frozenset[int], ...], ...]
+NeedIds = tuple[frozenset[int], bool]  # context words as term indices; paragraph scope?
 ANCHOR, WORD, ASCII_WORD = 0, 1, 2  # what an automaton term is (CompiledPack.kinds)
 
 
@@ -62,6 +63,8 @@ class CompiledIndicator:
     indicator: Indicator
     patterns: tuple[CompiledPattern, ...]
     exclude: frozenset[str]
+    context: frozenset[str] = frozenset()  # empty: no context needed
+    paragraph: bool = False  # the context may stand anywhere in the paragraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,8 @@ class CompiledPack:
     anchor_ids: frozenset[int]  # the regex anchors
     guards: tuple[IdGuard | None, ...]  # per regex: anchors.regex_guards as term indices
     exclude_ids: tuple[frozenset[int], ...]  # per indicator: its exclusion words
+    needs: tuple[NeedIds | None, ...]  # per indicator: the context it needs, if any
+    context_ids: frozenset[int]  # every context word
     # the tokenizer, once built (see engine)
     _engine: list[Any] = field(default_factory=list, compare=False, repr=False)
 
@@ -123,7 +128,8 @@ def _compile_index(pack: Pack) -> CompiledPack:
         return tuple(with_variants(normalize_term(term), variants))
 
     regex_of = cache(LazyRegex)  # one object per pattern string: regex hits are keyed on it
-    compiled = tuple(_compile_indicator(i, expand, regex_of)
+    topic_context = {t.id: t.context for t in pack.topics}
+    compiled = tuple(_compile_indicator(i, expand, regex_of, i.context or topic_context[i.topic])
                      for i in (*pack.indicators, *mention_indicators(pack)))
     subjects = tuple(normalize_term(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
     by_term, any_triggers, all_triggers = _term_index(compiled)
@@ -132,10 +138,11 @@ def _compile_index(pack: Pack) -> CompiledPack:
                     for p in c.patterns if p.regex is not None)
     anchored, unanchored = _anchor_index(regexes)
     guards = tuple(regex_guards(rx.pattern) for _, rx in regexes)
-    # the automaton also finds regex anchors and guard strings; only pattern
-    # words go to the tokenizer
+    # the automaton also finds regex anchors, guard strings and context words;
+    # only pattern words go to the tokenizer
     terms = tuple(sorted({*words, *anchored, *(t for g in guards if g for alt in g
-                                                 for need in alt for t in need)}))
+                                                 for need in alt for t in need),
+                          *(t for c in compiled for t in c.context)}))
     index = {t: i for i, t in enumerate(terms)}
     return CompiledPack(
         pack=pack, terms=terms, words=words, automaton=None, by_term=by_term,
@@ -147,7 +154,10 @@ def _compile_index(pack: Pack) -> CompiledPack:
             for g in guards),
         indicators=compiled, subjects=subjects, kinds=tuple(_kind(t, by_term) for t in terms),
         trigger_ids=frozenset(index[t] for t in (*any_triggers, *all_triggers)),
-        exclude_ids=tuple(frozenset(index[t] for t in c.exclude) for c in compiled))
+        exclude_ids=tuple(frozenset(index[t] for t in c.exclude) for c in compiled),
+        needs=tuple((frozenset(index[t] for t in c.context), c.paragraph) if c.context
+                    else None for c in compiled),
+        context_ids=frozenset(index[t] for c in compiled for t in c.context))
 
 
 def _anchor_index(regexes: tuple[tuple[int, LazyRegex], ...]
@@ -203,13 +213,16 @@ def warm_matcher(pack: Pack) -> None:
 def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:
     """A topic's mention words act as one pseudo-indicator whose id is the topic id."""
     return tuple(Indicator(id=t.id, topic=t.id, name=t.name, name_en=t.name_en, description="",
-                           refs=(), patterns=(Pattern(kind="any", terms=t.mentions),))
+                           refs=(), patterns=(Pattern(kind="any", terms=t.mentions),),
+                           context=t.context)
                  for t in pack.topics if t.mentions)
 
 
 def _compile_indicator(ind: Indicator, expand: Callable[[str], tuple[str, ...]],
-                       regex_of: Callable[[str], LazyRegex]) -> CompiledIndicator:
-    """`expand`: a rule term → its normalized form and regional wordings."""
+                       regex_of: Callable[[str], LazyRegex],
+                       context: RuleContext | None) -> CompiledIndicator:
+    """`expand`: a rule term → its normalized form and regional wordings;
+    `context`: the indicator's own, else its topic's."""
     pats: list[CompiledPattern] = []
     for p in ind.patterns:
         regex = regex_of(p.regex) if p.regex else None
@@ -220,7 +233,11 @@ def _compile_indicator(ind: Indicator, expand: Callable[[str], tuple[str, ...]],
             for combo in itertools.product(*map(expand, p.terms)):
                 pats.append(CompiledPattern(p.kind, combo, p.within, regex))
     exclude = frozenset(v for t in ind.exclude for v in expand(t))
-    return CompiledIndicator(ind, tuple(pats), exclude)
+    if context is None:
+        return CompiledIndicator(ind, tuple(pats), exclude)
+    return CompiledIndicator(ind, tuple(pats), exclude,
+                             frozenset(v for t in context.terms for v in expand(t)),
+                             context.scope == "paragraph")
 
 
 def with_variants(term: str, variants: Variants) -> list[str]:

@@ -34,6 +34,10 @@ COUNTED_CONTEXTS = ("body", "table")
 LIST_MIN_TOPICS = 4  # a sentence naming this many topics …
 LIST_CHARS_PER_TOPIC = 12  # … in fewer characters each is a list
 Finding = tuple[str, tuple[str, ...], Strength]  # indicator id, matched terms, strength
+# a finding, and the context words (term indices) its paragraph must hold for it
+# to count: None when it needs none or its sentence holds one
+Match = tuple[Finding, frozenset[int] | None]
+SentenceMatches = tuple[tuple[Match, ...], frozenset[int]]  # …, context words it holds
 RegexHits = dict[LazyRegex, re.Match[str]]
 _first = itemgetter(0)
 
@@ -49,16 +53,40 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
     # what a sentence yields depends on its normalized text alone: a sentence
     # repeated (boilerplate, a template) is matched once
-    seen: dict[str, tuple[Finding, ...]] = {}
+    seen: dict[str, SentenceMatches] = {}
     found: list[Evidence] = []
+    paragraph: list[tuple[Sentence, tuple[Match, ...]]] = []
+    near: set[int] = set()  # the context words the paragraph holds so far
+    last: Sentence | None = None
     for sentence in sentences:
+        if last is not None and not same_paragraph(last, sentence):
+            found += _resolved(paragraph, near)
+            paragraph, near = [], set()
+        last = sentence
         if sentence.context in COUNTED_CONTEXTS:
-            if (findings := seen.get(sentence.norm)) is None:
-                findings = seen[sentence.norm] = drop_topic_lists(
-                    sentence_findings(sentence.norm, cp, subjects), sentence.norm)
-            if findings:
-                found += _evidence(sentence, findings)
-    return tuple(found)
+            if (hit := seen.get(sentence.norm)) is None:
+                hit = seen[sentence.norm] = sentence_matches(sentence.norm, cp, subjects)
+            if hit[0]:
+                paragraph.append((sentence, hit[0]))
+            near.update(hit[1])
+    return tuple(found + _resolved(paragraph, near))
+
+
+def same_paragraph(before: Sentence, after: Sentence) -> bool:
+    """Sentences of one paragraph follow each other with nothing between them;
+    a line break (or a space after the full stop) starts a new one."""
+    return after.page == before.page and after.start == before.end
+
+
+def _resolved(paragraph: list[tuple[Sentence, tuple[Match, ...]]], near: set[int]
+              ) -> list[Evidence]:
+    """The paragraph's evidence: findings whose context words it holds."""
+    out: list[Evidence] = []
+    for sentence, matches in paragraph:
+        findings = tuple(f for f, need in matches if need is None or not need.isdisjoint(near))
+        if findings:
+            out += _evidence(sentence, findings)
+    return out
 
 
 def drop_topic_lists(findings: tuple[Finding, ...], norm: str) -> tuple[Finding, ...]:
@@ -77,24 +105,36 @@ def _evidence(sentence: Sentence, findings: tuple[Finding, ...]) -> list[Evidenc
             for indicator, terms, strength in findings]
 
 
-def sentence_findings(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
-                      ) -> tuple[Finding, ...]:
-    """(indicator id, matched terms, strength) for every indicator the
-    normalized sentence `text` satisfies."""
+def sentence_matches(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
+                     ) -> SentenceMatches:
+    """The normalized sentence's matches (topic lists dropped), and the
+    context words it holds for its paragraph."""
     raw = cp.automaton.find_matches_as_indexes(text, overlapping=True) if cp.automaton else []
+    ids = set(map(_first, raw))  # the terms found
+    near = cp.context_ids.intersection(ids)
+    matches = _matches(text, raw, ids, cp, subjects)
+    if not drop_topic_lists(tuple(f for f, _ in matches), text):
+        return (), near
+    return matches, near
+
+
+def _matches(text: str, raw: list[tuple[int, int, int]], ids: set[int], cp: CompiledPack,
+             subjects: Sequence[str]) -> tuple[Match, ...]:
     if not raw and not cp.unanchored:
         return ()
-    ids = set(map(_first, raw))  # the terms found
     regex_hits, with_regex = _regex_hits(text, ids, cp)
     # no trigger word and no regex hit: no candidate, whatever the tokens say
     if not with_regex and cp.trigger_ids.isdisjoint(ids):
         return ()
     spans = _whole_word_hits(text, raw, cp)
     candidates = _candidates(spans, cp).union(with_regex)
-    results: list[Finding] = []
+    results: list[Match] = []
     figure = strength = None
     for k in sorted(candidates):
         if not cp.exclude_ids[k].isdisjoint(ids):
+            continue
+        need = _need(cp, k, ids)
+        if need is False:
             continue
         ind = cp.indicators[k]
         found = _satisfied_terms(ind, spans, regex_hits)
@@ -107,8 +147,19 @@ def sentence_findings(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
         if ind.indicator.quantitative and not figure:
             continue
         strength = strength or grading.grade(text, subjects or cp.subjects, figure)
-        results.append((ind.indicator.id, found, strength))
+        results.append(((ind.indicator.id, found, strength),
+                        None if isinstance(need, bool) else need))
     return tuple(results)
+
+
+def _need(cp: CompiledPack, k: int, ids: set[int]) -> frozenset[int] | bool:
+    """What context indicator k still needs: True (none, or the sentence holds
+    it), False (sentence scope and the sentence lacks it), or the words its
+    paragraph must hold."""
+    need = cp.needs[k]
+    if need is None or not need[0].isdisjoint(ids):
+        return True
+    return need[0] if need[1] else False
 
 
 def _candidates(spans: dict[str, list[int]], cp: CompiledPack) -> set[int]:
@@ -154,10 +205,12 @@ def _whole_word_hits(text: str, raw: list[tuple[int, int, int]], cp: CompiledPac
                      ) -> dict[str, list[int]]:
     """Term → token positions, for pattern-word hits that are whole words here.
 
-    A hit is dropped when one of its ends cuts through a dictionary word that
-    is not a pack term: 绿色 in 绿色通道, 停催 in 暂停|催收, 合规部 in 合规|部署.
-    Cutting a pack term (数据 in 数据安全) or a word jieba only guessed (an
-    out-of-vocabulary token such as 工作日内) keeps the hit.
+    A hit whose end cuts through a dictionary word that is not a pack term is
+    dropped where that word changes what the term means (_changes_meaning):
+    绿色 in 绿色通道, 停催 in 暂停|催收, 合规部 in 合规|部署. Cutting a pack term
+    (数据 in 数据安全), a word jieba only guessed (an out-of-vocabulary token
+    such as 工作日内) or a word that only adds a modifier in front or a
+    one-character suffix (隐私保护 in 个人隐私|保护, 承销 in 承销商) keeps it.
     """
     engine = cp.engine()
     words, starts = token_starts(engine, text)
@@ -171,10 +224,12 @@ def _whole_word_hits(text: str, raw: list[tuple[int, int, int]], cp: CompiledPac
         first = at.get(s)
         if first is None:  # starts inside a token
             first = bisect_right(starts, s) - 1
-            if _cuts(words[first], known, engine):
+            if _cuts(words[first], starts[first], s, e, known, engine):
                 continue
-        if e not in at and _cuts(words[bisect_right(starts, e - 1) - 1], known, engine):
-            continue  # ends inside a token
+        if e not in at:  # ends inside a token
+            last = bisect_right(starts, e - 1) - 1
+            if _cuts(words[last], starts[last], s, e, known, engine):
+                continue
         if (at_term := spans.get(terms[i])) is None:
             spans[terms[i]] = [first]
         else:
@@ -182,9 +237,23 @@ def _whole_word_hits(text: str, raw: list[tuple[int, int, int]], cp: CompiledPac
     return spans
 
 
-def _cuts(word: str, known: dict[str, tuple[int, ...]], engine: Any) -> bool:
-    """A hit may not cut through a dictionary word that is not a pack term."""
-    return word not in known and bool(engine.has_word(word))
+def _cuts(word: str, at: int, s: int, e: int, known: dict[str, tuple[int, ...]],
+          engine: Any) -> bool:
+    """Whether the hit text[s:e] may not cut the token `word` starting at `at`:
+    a dictionary word that is not a pack term and changes the term's meaning."""
+    return (word not in known and _changes_meaning(at, at + len(word), s, e)
+            and bool(engine.has_word(word)))
+
+
+def _changes_meaning(tok_start: int, tok_end: int, s: int, e: int) -> bool:
+    """A word cut by a term changes its meaning when the two share a single
+    character (the term's edge belongs to another word: 暂停|催收 for 停催) or
+    when the word runs on two or more characters past the term's end (Chinese
+    compounds put the head last, so 绿色通道 is a kind of 通道, not of 绿色).
+    A modifier in front (个人隐私 for 隐私保护) or a one-character suffix
+    (承销商 for 承销) leaves the term's meaning."""
+    shared = min(e, tok_end) - max(s, tok_start)
+    return shared <= 1 or tok_end - e >= 2
 
 
 def _glued_ascii(text: str, term: str, start: int, end: int) -> bool:

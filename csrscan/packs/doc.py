@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csrscan.models import Indicator, Pack, Pattern, Topic
+from csrscan.models import Indicator, Pack, Pattern, RuleContext, Topic
 
 
 def pack_markdown(pack: Pack) -> str:
@@ -24,6 +24,9 @@ def topic_markdown(topic: Topic) -> str:
             ""]
     if topic.refs:
         head += ["References: " + "; ".join(topic.refs), ""]
+    if topic.context:
+        head += [context_text(topic.context) + " (every indicator without its own, and mentions)",
+                 ""]
     return "\n".join(head + [indicator_markdown(i) for i in topic.indicators])
 
 
@@ -34,6 +37,8 @@ def indicator_markdown(ind: Indicator) -> str:
     if ind.refs:
         lines += ["- References: " + "; ".join(ind.refs)]
     lines += ["- Patterns: " + " · ".join(pattern_text(p) for p in ind.patterns)]
+    if ind.context:
+        lines += ["- " + context_text(ind.context)]
     if ind.exclude:
         lines += ["- Not when the sentence has: " + "、".join(ind.exclude)]
     if ind.quantitative:
@@ -50,3 +55,7 @@ def pattern_text(p: Pattern) -> str:
         near = f" within {p.within} tokens" if p.within else " in one sentence"
         return "all of " + " + ".join(p.terms) + near
     return f"regex `{p.regex}`"
+
+
+def context_text(ctx: RuleContext) -> str:
+    return f"Counts only with one of these in the same {ctx.scope}: " + "、".join(ctx.terms)

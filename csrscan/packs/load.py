@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from csrscan.errors import RuleError
-from csrscan.models import Indicator, Pack, Pattern, Topic
+from csrscan.models import Indicator, Pack, Pattern, RuleContext, Topic
 
 BUILTIN_PACK = "cn-fin-csr"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -195,7 +195,7 @@ def _build_topic(raw: dict[str, Any], file: Path) -> Topic:
     indicators = tuple(_build_indicator(i, raw["id"], file) for i in raw["indicators"])
     return Topic(id=raw["id"], name=raw["name"], name_en=raw.get("name_en", ""),
                  refs=tuple(raw.get("refs", ())), indicators=indicators,
-                 mentions=tuple(raw.get("mentions", ())))
+                 mentions=tuple(raw.get("mentions", ())), context=_build_context(raw))
 
 
 def _build_indicator(raw: dict[str, Any], topic: str, file: Path) -> Indicator:
@@ -210,7 +210,16 @@ def _build_indicator(raw: dict[str, Any], topic: str, file: Path) -> Indicator:
         quantitative=bool(raw.get("quantitative", False)),
         examples_pass=tuple(raw["examples"]["pass"]),
         examples_fail=tuple(raw["examples"]["fail"]),
+        context=_build_context(raw),
     )
+
+
+def _build_context(raw: dict[str, Any]) -> RuleContext | None:
+    """A topic's or indicator's `context:` (the schema checked its shape)."""
+    ctx = raw.get("context")
+    if ctx is None:
+        return None
+    return RuleContext(terms=tuple(ctx["any"]), scope=ctx.get("scope", "sentence"))
 
 
 def _build_pattern(raw: dict[str, Any]) -> Pattern:
