@@ -135,6 +135,10 @@ class Grading:
     normative: tuple[str, ...] = ()  # rule talk: 应当, 须, 要求
     gap: tuple[str, ...] = ()  # not in place: 尚未建立, 缺乏
     target: tuple[str, ...] = ()  # a dated goal: 到2030年…力争
+    past: tuple[str, ...] = ()  # a status date or a done deed (截至, 已): no target
+    others: tuple[str, ...] = ()  # someone else speaks or acts: 据…统计, 监管部门
+    other_names: tuple[str, ...] = ()  # a subject word naming someone else: 子公司, 保险公司
+    covered_sentences: int = 1  # a covered topic's substantive evidence spans this many sentences
     index: tuple[str, ...] = ()  # standards-index lines: GRI 418-1, 指标索引
 
 

@@ -17,7 +17,8 @@ from csrscan.models import Grading
 
 DEFAULT_GRADING_BASE = "zh"  # packs written before grading was data grade as before
 GRADING_BASE_DIR = "_base"
-_PLAIN_WORDS = ("subjects", "units", "measure")  # literal words; the other keys are regexes
+_PLAIN_WORDS = ("subjects", "units", "measure")  # literal words; the other lists are regexes
+_NUMBERS = ("covered_sentences",)
 Validated = Callable[[Path], dict[str, Any]]
 
 
@@ -46,7 +47,7 @@ def load_grading(rules_dir: Path, head_file: Path, head: dict[str, Any],
     validates the base file. `pack.subjects`, older than the block, still
     sets the subjects.
     """
-    merged: dict[str, list[str]] = {}
+    merged: dict[str, Any] = {}
     origin: dict[str, Path] = {}  # the file each key comes from, for errors
     name = str(head.get("grading_base", DEFAULT_GRADING_BASE))
     if name != "none":
@@ -67,9 +68,11 @@ def load_grading(rules_dir: Path, head_file: Path, head: dict[str, Any],
     if "subjects" in head:
         merged["subjects"], origin["subjects"] = head["subjects"], head_file
     for key, values in merged.items():
-        if key not in _PLAIN_WORDS:
+        if key not in _PLAIN_WORDS and key not in _NUMBERS:
             _check_regexes(key, values, origin[key])
-    return Grading(**{k: tuple(str(v) for v in vs) for k, vs in sorted(merged.items())})
+    fields: dict[str, Any] = {k: v if k in _NUMBERS else tuple(str(x) for x in v)
+                              for k, v in sorted(merged.items())}
+    return Grading(**fields)
 
 
 def _check_regexes(key: str, patterns: list[str], file: Path) -> None:

@@ -33,6 +33,9 @@ class Grader:
     normative: Guarded | None
     gap: Guarded | None
     target: Guarded | None
+    past: Guarded | None
+    others: Guarded | None
+    other_names: re.Pattern[str] | None
 
 
 def _one(patterns: Sequence[str]) -> Guarded | None:
@@ -77,16 +80,37 @@ def _compile(grading: Grading) -> Grader:
         measure=_one([_words(grading.measure)] if grading.measure else []),
         normative=_one(grading.normative),
         gap=_one(grading.gap),
-        target=_one(grading.target))
+        target=_one(grading.target),
+        past=_one(grading.past),
+        others=_one(grading.others),
+        other_names=re.compile("|".join(f"(?:{p})" for p in grading.other_names))
+        if grading.other_names else None)
+
+
+# a short name given to a document or a rule (以下简称“报告”, “指引”) is not
+# the company's: as a subject it would make every sentence citing it "own"
+_DOCUMENT_WORD = re.compile("报告|指引|办法|规定|准则|标准|通知|意见|方案|规划|条例|制度")
 
 
 def own_names(norm: str) -> tuple[str, ...]:
     """Short names a report gives itself: …有限公司（以下简称“汇信消金”）."""
-    return tuple(sorted(set(_SHORT_NAME.findall(norm))))
+    return tuple(sorted({name for name in _SHORT_NAME.findall(norm)
+                         if not _DOCUMENT_WORD.search(name)}))
 
 
 def _found(rule: Guarded | None, norm: str) -> bool:
     return rule is not None and rule.search(norm)
+
+
+def _own(g: Grader, norm: str, subjects: Sequence[str]) -> bool:
+    """The company names itself: a subject word, not inside another's name
+    (公司 in 保险公司 or 子公司 is someone else)."""
+    if not any(s in norm for s in subjects):
+        return False
+    if g.other_names is None:
+        return True
+    rest = g.other_names.sub("\0", norm)  # a mark, so no new word forms across it
+    return any(s in rest for s in subjects)
 
 
 def is_gap(norm: str, grading: Grading) -> bool:
@@ -109,9 +133,12 @@ def grade(norm: str, grading: Grading, subjects: Sequence[str] | None = None,
     """
     g = grader(grading)
     own = g.subjects if subjects is None else subjects
-    if _found(g.normative, norm) and not any(s in norm for s in own):
+    # rule talk, a third party's figure, the industry or a regulator: what
+    # others do or should do, unless the company names itself in the sentence
+    if (_found(g.normative, norm) or _found(g.others, norm)) and not _own(g, norm, own):
         return "statement"
-    if _found(g.target, norm):
+    # a goal looks ahead: 截至2024年末 / 已 date a figure already reached
+    if _found(g.target, norm) and not _found(g.past, norm):
         return "target"
     if has_figure(norm, grading) if figure is None else figure:
         return "performance"
