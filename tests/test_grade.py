@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent / "samples"
 
 def zh_rules() -> list[Guarded]:
     g = grader(ZH)
-    rules = [*g.figures, g.zero, g.measure, g.normative, g.gap, g.target,
-             index_marker(ZH.index)]
-    return [r for r in rules if r is not None]
+    marker = index_marker(ZH.index)
+    return [*g.figures, *g.zero, *g.measure, *g.normative, *g.gap, *g.target, *g.past,
+            *g.others, *([marker] if marker else [])]
 
 
 # the patterns' own characters, digits and spaces: random text that matches often

@@ -20,35 +20,39 @@ _SHORT_NAME = re.compile(
     r"[(（]\s*(?:以下)?简称\s*[:：]?\s*[“\"'「『]([^”\"'」』]{2,12})[”\"'」』]")
 
 
+Rules = tuple[Guarded, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Grader:
-    """A Grading compiled: every pattern list as one guarded regex (None: empty)."""
+    """A Grading compiled: each pattern list as guarded regexes, any of which
+    matches (empty: never)."""
 
     subjects: tuple[str, ...]
-    # each figure pattern on its own: each starts with its own characters (or
-    # has its own guard), instead of one alternation tried at every 人, 个, 元
-    figures: tuple[Guarded, ...]
-    zero: Guarded | None
-    measure: Guarded | None
-    normative: Guarded | None
-    gap: Guarded | None
-    target: Guarded | None
-    past: Guarded | None
-    others: Guarded | None
+    figures: Rules
+    zero: Rules
+    measure: Rules
+    normative: Rules
+    gap: Rules
+    target: Rules
+    past: Rules
+    others: Rules
     other_names: re.Pattern[str] | None
 
 
-def _one(patterns: Sequence[str]) -> Guarded | None:
-    """The patterns as one alternation (a single pattern stays as written)."""
-    if not patterns:
-        return None
-    return Guarded(patterns[0] if len(patterns) == 1
-                   else "|".join(f"(?:{p})" for p in patterns))
+def _one(patterns: Sequence[str]) -> Rules:
+    """The patterns as one guarded alternation; or each on its own when the
+    alternation has no guard but its parts do (an anchored ^… pattern among
+    others would make every sentence run all of them)."""
+    if len(patterns) <= 1:
+        return tuple(map(Guarded, patterns))
+    joined = Guarded("|".join(f"(?:{p})" for p in patterns))
+    return (joined,) if joined.guard is not None else tuple(map(Guarded, patterns))
 
 
 def _words(words: Sequence[str]) -> str:
-    """Literal words as one alternation, longest first."""
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    """Literal words as one alternation (order is no matter: only whether one is there)."""
+    return "|".join(map(re.escape, words))
 
 
 _BY_IDENTITY: dict[int, tuple[Grading, Grader]] = {}
@@ -75,9 +79,10 @@ def _compile(grading: Grading) -> Grader:
     unit = f"(?:{_words(grading.units)})" if grading.units else "(?!)"
     return Grader(
         subjects=grading.subjects,
+        # each on its own: each starts with its own characters or has its own guard
         figures=tuple(Guarded(p.replace("{unit}", unit)) for p in grading.figures),
         zero=_one(grading.zero),
-        measure=_one([_words(grading.measure)] if grading.measure else []),
+        measure=_one([_words(grading.measure)] if grading.measure else ()),
         normative=_one(grading.normative),
         gap=_one(grading.gap),
         target=_one(grading.target),
@@ -98,8 +103,8 @@ def own_names(norm: str) -> tuple[str, ...]:
                          if not _DOCUMENT_WORD.search(name)}))
 
 
-def _found(rule: Guarded | None, norm: str) -> bool:
-    return rule is not None and rule.search(norm)
+def _found(rules: Rules, norm: str) -> bool:
+    return any(rule.search(norm) for rule in rules)
 
 
 def _own(g: Grader, norm: str, subjects: Sequence[str]) -> bool:
@@ -121,7 +126,7 @@ def is_gap(norm: str, grading: Grading) -> bool:
 def has_figure(norm: str, grading: Grading) -> bool:
     """A quantity, or a zero stated in words (未发生, 零投诉)."""
     g = grader(grading)
-    return any(f.search(norm) for f in g.figures) or _found(g.zero, norm)
+    return _found(g.figures, norm) or _found(g.zero, norm)
 
 
 def grade(norm: str, grading: Grading, subjects: Sequence[str] | None = None,

@@ -28,19 +28,22 @@ Chars = frozenset[str]
 class Guarded:
     """`search(text)`: the regex matches; its guard is tried first."""
 
-    __slots__ = ("guard", "pattern", "regex")
+    __slots__ = ("_guard", "_regex", "guard", "pattern", "regex")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self.regex = re.compile(pattern, flags)
         chars = guard_chars(pattern)
         self.guard = None if chars is None else re.compile(_char_class(chars), flags)
+        # bound methods: this runs on every graded sentence
+        self._regex = self.regex.search
+        self._guard = self.guard.search if self.guard is not None else None
 
     def search(self, text: str) -> bool:
-        guard = self.guard
-        if guard is not None and guard.search(text) is None:
+        guard = self._guard
+        if guard is not None and guard(text) is None:
             return False
-        return self.regex.search(text) is not None
+        return self._regex(text) is not None
 
 
 def _char_class(chars: Chars) -> str:
