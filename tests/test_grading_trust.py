@@ -131,3 +131,13 @@ def test_covered_sentences_is_pack_data(cov: Pack) -> None:
     lenient = dataclasses.replace(cov, grading=dataclasses.replace(cov.grading,
                                                                     covered_sentences=1))
     assert level(lenient, "本行开展反洗钱培训并完善可疑交易报告流程。") == 2
+
+
+@pytest.mark.parametrize(("sentence", "strength"), [
+    ("按照监管要求开展反洗钱培训。", "measure"),  # 要求 the noun: a requirement met
+    ("金融机构要求客户提供身份证明。", "statement"),  # 要求 the verb, someone else's
+    ("未来三年，本行将新增绿色贷款500亿元。", "target"),  # a horizon without a year
+    ("国内首家推出适老化手机银行服务。", "measure"),  # 国内 is no other party
+])
+def test_requirement_nouns_and_horizons(sentence: str, strength: str) -> None:
+    assert grade(sentence, ZH) == strength
