@@ -142,3 +142,18 @@ def test_a_pickled_pack_grades_the_same() -> None:
     sentence = "年末绿色贷款余额120.5亿元。"
     assert grade(sentence, again.grading) == grade(sentence, pack.grading) == "performance"
     assert isinstance(grader(again.grading).figures[0].regex, re.Pattern)
+
+
+def test_the_pack_cache_key_covers_the_grading_base(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from csrscan.packs import cache
+
+    rules = tmp_path / "rules"
+    (rules / "_base").mkdir(parents=True)
+    base = rules / "_base" / "zh-grading.yaml"
+    base.write_text("grading: {units: [件]}\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "builtin_rules_dir", lambda: rules)
+    pack = pack_file(tmp_path)
+    before = cache.pack_key(pack)
+    base.write_text("grading: {units: [件, 张]}\n", encoding="utf-8")
+    assert cache.pack_key(pack) != before  # an edited base is never served stale
