@@ -129,6 +129,31 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class Grading:
+    """How strongly a sentence counts: the pack's `grading` block, as data.
+
+    Each pattern field holds regular expressions (alternatives, searched in
+    normalized text); score/grade.py compiles them once per Grading. `{unit}`
+    in a figure pattern stands for the alternation of `units`. Empty fields
+    never match. Read by score.grade (strength) and text.segment (`index`).
+    """
+
+    subjects: tuple[str, ...] = ()  # the company's own names: 本公司, 本行, 我们
+    units: tuple[str, ...] = ()  # figure units, literal: 亿元, 人次, %
+    figures: tuple[str, ...] = ()  # a quantity: each regex on its own
+    zero: tuple[str, ...] = ()  # a zero stated in words: 未发生, 零投诉
+    measure: tuple[str, ...] = ()  # action words, literal: 建立, 开展, 上线
+    normative: tuple[str, ...] = ()  # rule talk: 应当, 须, 要求
+    gap: tuple[str, ...] = ()  # not in place: 尚未建立, 缺乏
+    target: tuple[str, ...] = ()  # a dated goal: 到2030年…力争
+    past: tuple[str, ...] = ()  # a status date or a done deed (截至, 已): no target
+    others: tuple[str, ...] = ()  # someone else speaks or acts: 据…统计, 监管部门
+    other_names: tuple[str, ...] = ()  # a subject word naming someone else: 子公司, 保险公司
+    covered_sentences: int = 1  # a covered topic's substantive evidence spans this many sentences
+    index: tuple[str, ...] = ()  # standards-index lines: GRI 418-1, 指标索引
+
+
+@dataclass(frozen=True, slots=True)
 class Pack:
     id: str
     version: str
@@ -139,6 +164,7 @@ class Pack:
     description: str = ""
     variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
     language: str = ""
+    grading: Grading = Grading()
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

@@ -61,8 +61,9 @@ def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack) -> tuple[Eviden
 def pages_to_evidence(pages: Sequence[NormPage], pack: Pack, names: tuple[str, ...]
                       ) -> tuple[Evidence, ...]:
     # sentences streamed, never all held: they would double the text in memory
-    return sentences_to_evidence(chain.from_iterable(map(page_to_sentences, pages)),
-                                 pack, names)
+    index = pack.grading.index  # the pack's index markers: not evidence
+    return sentences_to_evidence(
+        chain.from_iterable(page_to_sentences(page, index) for page in pages), pack, names)
 
 
 def language_warnings(share: float | None, pack: Pack) -> list[str]:

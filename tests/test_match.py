@@ -4,8 +4,10 @@ from pathlib import Path
 
 from csrscan.packs.examples import text_to_indicators
 from csrscan.packs.load import load_pack
+from csrscan.packs.select import select_pack
 from csrscan.score.grade import grade, is_gap
 
+ZH = select_pack(None).grading  # the built-in pack: the shared Chinese grading
 PACK = """pack: {id: t, version: '1.0', name: T, variants: {信息: [资讯]}}
 topics:
   - id: green
@@ -80,7 +82,7 @@ def test_regex_pattern_and_full_width_text(tmp_path: Path) -> None:
 
 def test_gaps_are_not_evidence(tmp_path: Path) -> None:
     p = pack_at(tmp_path)
-    assert is_gap("公司尚未建立绿色金融制度。")
+    assert is_gap("公司尚未建立绿色金融制度。", ZH)
     assert "green.word" not in text_to_indicators("公司尚未建立绿色金融制度。", p)
 
 
@@ -91,13 +93,13 @@ def test_toc_and_index_lines_are_not_evidence(tmp_path: Path) -> None:
 
 
 def test_strength_grades() -> None:
-    assert grade("公司始终高度重视绿色金融。") == "statement"
-    assert grade("公司制定了绿色金融管理办法。") == "measure"
-    assert grade("年末绿色贷款余额120.5亿元，同比增长18%。") == "performance"
-    assert grade("报告期内未发生数据泄露事件。") == "performance"
-    assert grade("公司力争到2027年绿色贷款占比达到10%。") == "target"
-    assert grade("金融机构应当建立绿色金融制度。") == "statement"
-    assert grade("本行应监管要求建立了绿色金融制度。") == "measure"
+    assert grade("公司始终高度重视绿色金融。", ZH) == "statement"
+    assert grade("公司制定了绿色金融管理办法。", ZH) == "measure"
+    assert grade("年末绿色贷款余额120.5亿元，同比增长18%。", ZH) == "performance"
+    assert grade("报告期内未发生数据泄露事件。", ZH) == "performance"
+    assert grade("公司力争到2027年绿色贷款占比达到10%。", ZH) == "target"
+    assert grade("金融机构应当建立绿色金融制度。", ZH) == "statement"
+    assert grade("本行应监管要求建立了绿色金融制度。", ZH) == "measure"
 
 
 LIST_PACK = """pack: {id: l, version: '1.0', name: L}
@@ -127,8 +129,8 @@ def test_own_short_name_counts_as_the_company() -> None:
 
     names = own_names("汇信消费金融股份有限公司（以下简称“汇信消金”）成立于2015年。")
     assert names == ("汇信消金",)
-    assert grade("汇信消金需要持续完善数据安全制度。") == "statement"
-    assert grade("汇信消金需要持续完善数据安全制度。", ("汇信消金",)) == "measure"
+    assert grade("汇信消金需要持续完善数据安全制度。", ZH) == "statement"
+    assert grade("汇信消金需要持续完善数据安全制度。", ZH, ("汇信消金",)) == "measure"
 
 
 def test_ascii_terms_need_word_boundaries(pack) -> None:  # type: ignore[no-untyped-def]
@@ -137,10 +139,10 @@ def test_ascii_terms_need_word_boundaries(pack) -> None:  # type: ignore[no-unty
 
 
 def test_number_words_are_not_figures() -> None:
-    assert grade("我们将与合作伙伴一起推动行业健康发展。") == "statement"
-    assert grade("全年开展宣教活动三十余场。") == "performance"
+    assert grade("我们将与合作伙伴一起推动行业健康发展。", ZH) == "statement"
+    assert grade("全年开展宣教活动三十余场。", ZH) == "performance"
 
 
 def test_a_flattened_kpi_table_row_is_a_figure() -> None:
-    assert grade("公益捐赠总额 万元 620 785") == "performance"
-    assert grade("员工志愿服务时长小时 9,800 12,650") == "performance"
+    assert grade("公益捐赠总额 万元 620 785", ZH) == "performance"
+    assert grade("员工志愿服务时长小时 9,800 12,650", ZH) == "performance"

@@ -12,7 +12,8 @@ from csrscan.packs.examples import text_to_indicators
 from csrscan.packs.load import builtin_rules_dir, load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
-PACK_PATHS = sorted(builtin_rules_dir().iterdir()) + sorted(
+PACK_PATHS = sorted(p for p in builtin_rules_dir().iterdir()  # _base: shared grading
+                    if not p.name.startswith("_")) + sorted(
     p for p in (ROOT / "samples" / "packs").glob("*") if p.is_dir())
 PACKS = [load_pack(p) for p in PACK_PATHS]
 CASES = [(pack, ind, kind, i, text)

@@ -4,8 +4,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csrscan.models import Document, Page
+from csrscan.packs.select import select_pack
 from csrscan.text.normalize import document_to_normpages
-from csrscan.text.segment import context_of, normpages_to_sentences, tokenizer, tokens
+from csrscan.text.segment import (
+    context_of,
+    index_marker,
+    normpages_to_sentences,
+    tokenizer,
+    tokens,
+)
 
 
 def sentences(text: str):  # type: ignore[no-untyped-def]
@@ -26,7 +33,9 @@ def test_closing_quotes_stay_with_their_sentence() -> None:
 
 def test_contexts() -> None:
     assert context_of("数据安全与个人信息保护 .......... 12") == "toc"
-    assert context_of("GRI 418-1 客户隐私 第23页") == "index"
+    index = index_marker(select_pack(None).grading.index)  # the pack's index markers
+    assert context_of("GRI 418-1 客户隐私 第23页", index) == "index"
+    assert context_of("GRI 418-1 客户隐私 第23页") == "body"  # a pack without markers
     assert context_of("三、数据安全") == "heading"
     assert context_of("公司建立了数据安全管理制度。") == "body"
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from csrscan.match.anchors import regex_anchors, regex_guards
 from csrscan.models import Indicator, Pack, Pattern, RuleContext
-from csrscan.score import grade as grading
 from csrscan.text.normalize import normalize_term
 from csrscan.text.segment import tokenizer
 
@@ -131,7 +130,7 @@ def _compile_index(pack: Pack) -> CompiledPack:
     topic_context = {t.id: t.context for t in pack.topics}
     compiled = tuple(_compile_indicator(i, expand, regex_of, i.context or topic_context[i.topic])
                      for i in (*pack.indicators, *mention_indicators(pack)))
-    subjects = tuple(normalize_term(s) for s in pack.subjects) or grading.DEFAULT_SUBJECTS
+    subjects = tuple(normalize_term(s) for s in pack.subjects)  # the grading's subjects
     by_term, any_triggers, all_triggers = _term_index(compiled)
     words = tuple(sorted(set(by_term) | {t for c in compiled for t in c.exclude}))
     regexes = tuple((k, p.regex) for k, c in enumerate(compiled)

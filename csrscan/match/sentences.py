@@ -141,12 +141,13 @@ def _matches(text: str, raw: list[tuple[int, int, int]], ids: set[int], cp: Comp
         if found is None:
             continue
         if figure is None:  # first satisfied indicator: judge the sentence once
-            if grading.is_gap(text):
+            if grading.is_gap(text, cp.pack.grading):
                 return ()  # "not yet in place" is no evidence for any indicator
-            figure = grading.has_figure(text)
+            figure = grading.has_figure(text, cp.pack.grading)
         if ind.indicator.quantitative and not figure:
             continue
-        strength = strength or grading.grade(text, subjects or cp.subjects, figure)
+        strength = strength or grading.grade(text, cp.pack.grading, subjects or cp.subjects,
+                                             figure)
         results.append(((ind.indicator.id, found, strength),
                         None if isinstance(need, bool) else need))
     return tuple(results)

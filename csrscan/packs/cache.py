@@ -26,8 +26,9 @@ from typing import TypeVar
 
 from csrscan.cachedir import cache_root
 from csrscan.errors import RuleError
-from csrscan.models import Indicator, Pack, Pattern, Topic
-from csrscan.packs.load import load_pack, pack_files, schema_path
+from csrscan.models import Grading, Indicator, Pack, Pattern, Topic
+from csrscan.packs.grading import grading_base_files
+from csrscan.packs.load import builtin_rules_dir, load_pack, pack_files, schema_path
 from csrscan.version import __version__
 
 T = TypeVar("T")
@@ -36,13 +37,14 @@ T = TypeVar("T")
 def _layout() -> str:
     """The shape of the pickled classes: a changed dataclass never reads an old pickle."""
     return repr([(cls.__name__, [f.name for f in fields(cls)])
-                 for cls in (Pack, Topic, Indicator, Pattern)])
+                 for cls in (Pack, Topic, Indicator, Pattern, Grading)])
 
 
 def pack_key(path: Path) -> str:
     digest = hashlib.sha256(f"{__version__}\0{_layout()}\0{path}\0".encode())
     digest.update(schema_path().read_bytes())
-    for file in pack_files(path):
+    # the shared grading files too: a pack may start from any of them
+    for file in (*pack_files(path), *grading_base_files(builtin_rules_dir())):
         digest.update(f"\0{file.name}\0".encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()

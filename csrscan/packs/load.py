@@ -11,6 +11,7 @@ from typing import Any
 
 from csrscan.errors import RuleError
 from csrscan.models import Indicator, Pack, Pattern, RuleContext, Topic
+from csrscan.packs.grading import load_grading
 
 BUILTIN_PACK = "cn-fin-csr"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -44,7 +45,7 @@ def discover_packs(extra: Sequence[str | Path] = ()) -> dict[str, Path]:
     it), so a plain scan reads no YAML at all when the pack is cached.
     """
     found = {path.name: path for path in sorted(builtin_rules_dir().iterdir())
-             if path.is_dir()}
+             if path.is_dir() and not path.name.startswith("_")}  # _base: shared data
     for path in (Path(p) for p in extra):
         if path.is_dir() or path.suffix in YAML_SUFFIXES:
             found[pack_id_of(path)] = path
@@ -78,10 +79,11 @@ def load_pack(path: str | Path) -> Pack:
     topics = [_build_topic(t, f) for f, d in docs for t in d.get("topics", [])]
     topics = _order_topics(topics, head.get("topics"), head_file)
     _check_unique(topics, head_file)
+    grading = load_grading(builtin_rules_dir(), head_file, head, docs, _validated)
     return Pack(
         id=str(head["id"]), version=str(head["version"]), name=str(head["name"]),
         path=str(path), topics=tuple(topics),
-        subjects=tuple(head.get("subjects", ())),
+        subjects=grading.subjects, grading=grading,
         description=str(head.get("description", "")),
         variants=tuple((k, tuple(v)) for k, v in sorted(head.get("variants", {}).items())),
         language=str(head.get("language", "")),

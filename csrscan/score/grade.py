@@ -1,93 +1,152 @@
 """Grade a sentence: statement < measure < performance < target; spot gaps.
 
-Patterns work on normalized (simplified, half-width, lower-case) text.
+What counts is pack data (the `grading` block, models.Grading: subjects,
+units, figure, zero, measure, normative, gap and target patterns); this
+module compiles it once per Grading and applies it. Patterns work on
+normalized (simplified, half-width, lower-case) text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
-from csrscan.models import Strength
+from csrscan.models import Grading, Strength
+from csrscan.text.guard import Guarded
 
-_UNIT = (r"(%|‰|亿元|万元|千元|元|美元|港元|亿|万|千|件|宗|起|例|笔|次|人次|万人|人|户|家|"
-         r"个|项|场|期|"
-         r"小时|天|吨|千瓦时|度|份|篇|名|倍|个百分点|百分点|个工作日|分钟|秒|款|台|套|条|"
-         r"所|座|村|位|单|批|轮|门|节|课时|学时|亩|公里|平方米|mw|kwh|tco2e?)")
-# A figure: a number with a unit, a Chinese count, a year-on-year change, or
-# a KPI table row flattened to text (name, unit, then the years' values).
-# Four patterns rather than one alternation: each starts with its own
-# characters, which the regex engine skips to, instead of trying all four
-# at every common character (人, 个, 元 …) of the sentence.
-_FIGURES_WITH_DIGITS = (
-    re.compile(rf"\d[\d,.]*\s*(多|余)?\s*{_UNIT}"),
-    re.compile(rf"{_UNIT}\s+\d[\d,.]*(\s+\d[\d,.]*)+\s*$"),
-)
-_DIGIT = re.compile(r"\d")
-# two numerals at least: 一起 / 一次性 / 五个方面 are words, not counts
-_CHINESE_COUNT = re.compile(rf"[一二两三四五六七八九十百千万亿]{{2,}}[余多]?{_UNIT}")
-_CHANGE = re.compile(r"同比(增长|下降|提升|减少)")
-# Some patterns below start with a group or an assertion, so the regex engine
-# cannot skip to their first characters and tries them at every position; a
-# guard of characters that every match contains rules most sentences out
-# first at a third of the cost (test_grade checks guard + pattern = pattern).
-_ZERO = re.compile(r"(未|没有|无)(发生|出现|收到|接到|受到|发现)|未被(处罚|罚款|通报)"
-                   r"|零(投诉|事故|事件|泄露|发生)|(0|零)\s*(起|件|次|例)")
-_ZERO_GUARD = re.compile("[未没无零0]")
-_TARGET = re.compile(
-    r"(到|至)\s*20[2-9]\d\s*年(底|末|前)?.{0,30}(目标|力争|计划|将|实现|达到|完成|争取)"
-    r"|(目标|力争|计划|争取).{0,20}(到|至|于|在)?\s*20[2-9]\d\s*年"
-    r"|20[2-9]\d\s*年(前|底前|末前)")
-_TARGET_GUARD = "20"  # in every alternative
-_MEASURE = re.compile(
-    r"建立|建设|构建|制定|修订|完善|健全|出台|印发|发布了|上线|部署|搭建|设立|成立|组建|开展|举办|"
-    r"组织|实施|落实|推出|推行|开发|研发|引入|采用|通过了|获得|取得|配备|设置|开通|打造|形成|"
-    r"加强|强化|升级|优化|落地|执行|签署|加入|投放|发放|提供|累计|拦截|识别|处理|办结|受理|"
-    r"培训|认证|审计|检查|排查|评估|监测|应用|设有|配置|覆盖|纳入|签订|协助|配合|联合|依托|"
-    r"使用|运用|完成")
-_GAP = re.compile(
-    r"(尚未|暂未|未能|仍未|还未|尚无|暂无|没有)(建立|制定|设立|开展|实现|披露|形成|出台|成立|开通|"
-    r"纳入|覆盖|配备|完成|统计)|缺乏|缺少|有待(建立|完善|加强)")
-_GAP_GUARD = re.compile("[未无没缺待]")
-# 应 not after 反适供效响对 (反应, 适应 …), its lookbehind placed after the 应 so
-# that every alternative starts with a literal the engine can skip to
-_NORMATIVE = re.compile(
-    r"应当|应该|应(?<![反适供效响对]应)(?![用对急])|必须|需要|须|要求|鼓励|引导|督促")
 _SHORT_NAME = re.compile(
     r"[(（]\s*(?:以下)?简称\s*[:：]?\s*[“\"'「『]([^”\"'」』]{2,12})[”\"'」』]")
-DEFAULT_SUBJECTS = ("本公司", "公司", "本行", "我行", "本集团", "集团", "我们", "我司", "本平台")
+
+
+Rules = tuple[Guarded, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Grader:
+    """A Grading compiled: each pattern list as guarded regexes, any of which
+    matches (empty: never)."""
+
+    subjects: tuple[str, ...]
+    figures: Rules
+    zero: Rules
+    measure: Rules
+    normative: Rules
+    gap: Rules
+    target: Rules
+    past: Rules
+    others: Rules
+    other_names: re.Pattern[str] | None
+
+
+def _one(patterns: Sequence[str]) -> Rules:
+    """The patterns as one guarded alternation; or each on its own when the
+    alternation has no guard but its parts do (an anchored ^… pattern among
+    others would make every sentence run all of them)."""
+    if len(patterns) <= 1:
+        return tuple(map(Guarded, patterns))
+    joined = Guarded("|".join(f"(?:{p})" for p in patterns))
+    return (joined,) if joined.guard is not None else tuple(map(Guarded, patterns))
+
+
+def _words(words: Sequence[str]) -> str:
+    """Literal words as one alternation (order is no matter: only whether one is there)."""
+    return "|".join(map(re.escape, words))
+
+
+_BY_IDENTITY: dict[int, tuple[Grading, Grader]] = {}
+
+
+def grader(grading: Grading) -> Grader:
+    """The compiled form of a pack's grading, once per process.
+
+    Looked up by identity first: hashing a Grading (some 200 words) would
+    cost more than a sentence's grading, and a scan passes the same object.
+    """
+    hit = _BY_IDENTITY.get(id(grading))
+    if hit is not None and hit[0] is grading:
+        return hit[1]
+    if len(_BY_IDENTITY) > 32:  # packs come and go in long test runs
+        _BY_IDENTITY.clear()
+    compiled = _compile(grading)
+    _BY_IDENTITY[id(grading)] = (grading, compiled)  # the reference keeps the id unique
+    return compiled
+
+
+@lru_cache(maxsize=16)
+def _compile(grading: Grading) -> Grader:
+    unit = f"(?:{_words(grading.units)})" if grading.units else "(?!)"
+    return Grader(
+        subjects=grading.subjects,
+        # each on its own: each starts with its own characters or has its own guard
+        figures=tuple(Guarded(p.replace("{unit}", unit)) for p in grading.figures),
+        zero=_one(grading.zero),
+        measure=_one([_words(grading.measure)] if grading.measure else ()),
+        normative=_one(grading.normative),
+        gap=_one(grading.gap),
+        target=_one(grading.target),
+        past=_one(grading.past),
+        others=_one(grading.others),
+        other_names=re.compile("|".join(f"(?:{p})" for p in grading.other_names))
+        if grading.other_names else None)
+
+
+# a short name given to a document or a rule (以下简称“报告”, “指引”) is not
+# the company's: as a subject it would make every sentence citing it "own"
+_DOCUMENT_WORD = re.compile("报告|指引|办法|规定|准则|标准|通知|意见|方案|规划|条例|制度")
 
 
 def own_names(norm: str) -> tuple[str, ...]:
     """Short names a report gives itself: …有限公司（以下简称“汇信消金”）."""
-    return tuple(sorted(set(_SHORT_NAME.findall(norm))))
+    return tuple(sorted({name for name in _SHORT_NAME.findall(norm)
+                         if not _DOCUMENT_WORD.search(name)}))
 
 
-def is_gap(norm: str) -> bool:
-    """A sentence that says something is *not* in place."""
-    return bool(_GAP_GUARD.search(norm) and _GAP.search(norm))
+def _found(rules: Rules, norm: str) -> bool:
+    return any(rule.search(norm) for rule in rules)
 
 
-def has_figure(norm: str) -> bool:
-    """A quantity, or a zero stated in words (未发生, 零投诉)."""
-    if _DIGIT.search(norm) and any(p.search(norm) for p in _FIGURES_WITH_DIGITS):
+def _own(g: Grader, norm: str, subjects: Sequence[str]) -> bool:
+    """The company names itself: a subject word, not inside another's name
+    (公司 in 保险公司 or 子公司 is someone else)."""
+    if not any(s in norm for s in subjects):
+        return False
+    if g.other_names is None:
         return True
-    return bool(_CHINESE_COUNT.search(norm) or ("同比" in norm and _CHANGE.search(norm))
-                or (_ZERO_GUARD.search(norm) and _ZERO.search(norm)))
+    rest = g.other_names.sub("\0", norm)  # a mark, so no new word forms across it
+    return any(s in rest for s in subjects)
 
 
-def grade(norm: str, subjects: Sequence[str] = DEFAULT_SUBJECTS,
+def is_gap(norm: str, grading: Grading) -> bool:
+    """A sentence that says something is *not* in place."""
+    return _found(grader(grading).gap, norm)
+
+
+def has_figure(norm: str, grading: Grading) -> bool:
+    """A quantity, or a zero stated in words (未发生, 零投诉)."""
+    g = grader(grading)
+    return _found(g.figures, norm) or _found(g.zero, norm)
+
+
+def grade(norm: str, grading: Grading, subjects: Sequence[str] | None = None,
           figure: bool | None = None) -> Strength:
     """How strong a piece of evidence is, from its own sentence.
 
-    `figure`: has_figure(norm) when the caller already knows it.
+    `subjects`: the company's names (default: the grading's); `figure`:
+    has_figure(norm) when the caller already knows it.
     """
-    if _NORMATIVE.search(norm) and not any(s in norm for s in subjects):
+    g = grader(grading)
+    own = g.subjects if subjects is None else subjects
+    # rule talk, a third party's figure, the industry or a regulator: what
+    # others do or should do, unless the company names itself in the sentence
+    if (_found(g.normative, norm) or _found(g.others, norm)) and not _own(g, norm, own):
         return "statement"
-    if _TARGET_GUARD in norm and _TARGET.search(norm):
+    # a goal looks ahead: 截至2024年末 / 已 date a figure already reached
+    if _found(g.target, norm) and not _found(g.past, norm):
         return "target"
-    if has_figure(norm) if figure is None else figure:
+    if has_figure(norm, grading) if figure is None else figure:
         return "performance"
-    if _MEASURE.search(norm):
+    if _found(g.measure, norm):
         return "measure"
     return "statement"

@@ -15,38 +15,48 @@ from functools import lru_cache
 from typing import Any
 
 from csrscan.models import Context, NormPage, Sentence
+from csrscan.text.guard import Guarded
 
 _TERMINATORS = "。！？!?；;"
 _CLOSERS = "”’」』)）\"'"
 _SENTENCE = re.compile(rf"[^\n{_TERMINATORS}]*(?:[{_TERMINATORS}]+[{_CLOSERS}]*|\n|$)")
 MAX_SENTENCE = 400
 _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d{1,4}\s*$|^\S.{0,40}?\s{2,}\d{1,4}$")
-_INDEX = re.compile(
-    r"gri\s*\d{3}|kpi\s*[ab]\d|(?<![\w.])[ab]\d{1,2}\.\d(?!\d)|fn-[a-z]{2}-\d{3}|sasb|tcfd|"
-    r"指标索引|内容索引|对照索引|索引表|指引对照|报告索引|指标对照", re.IGNORECASE)
-# every _INDEX match contains one of these (in lower case): one search for all
-_INDEX_HINTS = ("gri", "kpi", ".", "fn-", "sasb", "tcfd", "索引", "指引对照", "指标对照")
-_INDEX_HINT = re.compile("|".join(map(re.escape, _INDEX_HINTS)))
 _ENDS = _TERMINATORS + _CLOSERS + "，,：:"  # a heading ends in none of these
 _DIGIT = re.compile(r"\d")
 _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分篇]|"
                       r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,18}$")
 
 
-def normpages_to_sentences(pages: Sequence[NormPage]) -> tuple[Sentence, ...]:
-    """Split every page into located, context-tagged sentences."""
-    return tuple(itertools.chain.from_iterable(map(page_to_sentences, pages)))
+def normpages_to_sentences(pages: Sequence[NormPage], index: tuple[str, ...] = ()
+                           ) -> tuple[Sentence, ...]:
+    """Split every page into located, context-tagged sentences.
+
+    `index`: the pack's index-marker patterns (Grading.index).
+    """
+    return tuple(itertools.chain.from_iterable(
+        page_to_sentences(page, index) for page in pages))
 
 
-def page_to_sentences(page: NormPage) -> Iterator[Sentence]:
+def page_to_sentences(page: NormPage, index: tuple[str, ...] = ()) -> Iterator[Sentence]:
     """Split one page on sentence punctuation and paragraph breaks."""
     text, orig, number, origin = page.norm, page.orig, page.number, page.origin
+    marker = index_marker(index)
     for m in _SENTENCE.finditer(text):
         for start, end in _pieces(text, *m.span()):
             norm = text[start:end]
             yield Sentence(page=number, line=line_at(page, start), start=start, end=end,
-                           text=orig[start:end], norm=norm, context=context_of(norm),
+                           text=orig[start:end], norm=norm, context=context_of(norm, marker),
                            origin=origin)
+
+
+@lru_cache(maxsize=8)
+def index_marker(patterns: tuple[str, ...]) -> Guarded | None:
+    """The index-marker patterns as one regex that ignores case (None: no markers)."""
+    if not patterns:
+        return None
+    joined = patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
+    return Guarded(joined, re.IGNORECASE)
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -72,13 +82,17 @@ def line_at(page: NormPage, offset: int) -> int:
     return page.line_numbers[max(i, 0)] if page.line_numbers else 1
 
 
-def context_of(norm: str) -> Context:
-    """Where a sentence stands: body text, or furniture that discloses nothing."""
+def context_of(norm: str, index: Guarded | None = None) -> Context:
+    """Where a sentence stands: body text, or furniture that discloses nothing.
+
+    `index`: index_marker(the pack's Grading.index); None marks no index lines.
+    """
     text = norm.strip()
-    # cheap necessary conditions first: both regexes run on every sentence
+    # cheap necessary conditions first (the index marker has its own guard):
+    # both regexes run on every sentence
     if text[-1:].isdigit() and _TOC.search(text):
         return "toc"
-    if _INDEX_HINT.search(text.lower()) and _INDEX.search(text):
+    if index is not None and index.search(text):
         return "index"
     if text[-1:] not in _ENDS and _HEADING.match(text) \
             and not _DIGIT.search(text.split(" ", 1)[-1]):
