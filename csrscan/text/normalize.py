@@ -12,8 +12,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from csrscan.models import Document, NormPage, Page
+from csrscan.text.noise import drop_invisible, fold_ocr, page_marker_lines
 
 # Full-width ASCII → ASCII, ideographic space → space: one char for one char.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
@@ -26,7 +28,8 @@ _WEB_NOISE = re.compile(
     r"上一篇|下一篇|打印|收藏|微信|微博|QQ|更多)")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])[ \t]+(?=[{_HAN}])")
-_ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
+# a line may wrap after a closing bracket or quote (…《目录》|和…), not after 。
+_ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《》）)”’」』]$")
 _STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
@@ -66,13 +69,15 @@ def to_simplified(text: str) -> str:
 
 def normalize_term(term: str) -> str:
     """Fold a rule term the same way as report text."""
-    return to_simplified(fold_width(term)).lower()
+    return fold_ocr(to_simplified(fold_width(drop_invisible(term))).lower())
 
 
 def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
     """Normalize every page of a document."""
     pages = [page_to_lines(p) for p in doc.pages]
-    furniture = repeated_furniture(pages) if doc.format == "pdf" else frozenset()
+    # text without page breaks: its page numbers say where the pages were
+    furniture = repeated_furniture(pages if doc.format == "pdf" else
+                                   [part for lines in pages for part in printed_pages(lines)])
     normed = [clean_normpage(page, lines, furniture)
               for page, lines in zip(doc.pages, pages, strict=True)]
     carry_chain(normed)
@@ -80,8 +85,24 @@ def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
 
 
 def clean_normpage(page: Page, lines: Sequence[Line], furniture: frozenset[str]) -> NormPage:
-    """One page's lines, noise dropped, joined into its NormPage (before carry-over)."""
-    return lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
+    """One page's lines, noise dropped, joined into its NormPage (before carry-over).
+
+    A sentence may run on over dropped page furniture (a page break inside a
+    text file: ...较去 | 27 | 某某银行股份有限公司 | 年同期...), never over web chrome.
+    """
+    kept: list[Line] = []
+    bridged: set[int] = set()
+    gap: set[str] = set()  # kinds of noise dropped since the last kept line
+    for ln in lines:
+        kind = noise_kind(ln, furniture)
+        if kind is not None:
+            gap.add(kind)
+            continue
+        if kept and gap == {"furniture"}:
+            bridged.add(ln.number)
+        kept.append(ln)
+        gap = set()
+    return lines_to_normpage(page, kept, frozenset(bridged))
 
 
 def carry_chain(pages: list[NormPage], start: int = 1) -> None:
@@ -91,7 +112,7 @@ def carry_chain(pages: list[NormPage], start: int = 1) -> None:
 
 
 CARRY_MIN_CHARS = 20  # shorter open endings are titles and headings, not cut sentences
-_OPEN_END = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
+_OPEN_END = _ENDS_JOINABLE
 _SENTENCE_END = re.compile(r"[。！？!?；;]|\n")
 
 
@@ -116,16 +137,16 @@ def carry_over(prev: NormPage, nxt: NormPage) -> tuple[NormPage, NormPage]:
 
 def page_to_lines(page: Page) -> list[Line]:
     """Split a page into numbered lines with aligned normalized twins."""
-    raw = page.text.split("\n")
-    folded = fold_width(page.text)
-    norm = to_simplified(folded).lower().split("\n")
+    text = drop_invisible(page.text)  # from both twins: a quote shows what a reader sees
+    raw = text.split("\n")
+    norm = fold_ocr(to_simplified(fold_width(text)).lower()).split("\n")
     if len(norm) != len(raw):  # lower() of odd letters may change length
-        norm = [to_simplified(fold_width(r)) for r in raw]
+        norm = [fold_ocr(to_simplified(fold_width(r))) for r in raw]
     lines = []
     for i, (o, n) in enumerate(zip(raw, norm, strict=True)):
         if len(o) != len(n):
             n = fold_width(o)
-        o, n = _drop_han_spaces(o, n)
+        o, n = _tidy_tabs(*_drop_han_spaces(o, n))
         lines.append(Line(page.first_line + i, o.rstrip(), n.rstrip()))
     return lines
 
@@ -137,13 +158,60 @@ def _drop_han_spaces(orig: str, norm: str) -> tuple[str, str]:
     gaps = [m.span() for m in _SPACE_BETWEEN_HAN.finditer(norm)]
     if not gaps:
         return orig, norm
-    # the same spans cut from both twins keep them aligned
-    keep = [(a, b) for (_, a), (b, _) in zip([(0, 0), *gaps], [*gaps, (len(norm), 0)], strict=True)]
+    return _cut(orig, norm, gaps)
+
+
+def _cut(orig: str, norm: str, spans: Sequence[tuple[int, int]]) -> tuple[str, str]:
+    """Both twins without the same ordered, disjoint spans: they stay aligned."""
+    keep = [(a, b) for (_, a), (b, _) in zip([(0, 0), *spans], [*spans, (len(norm), 0)],
+                                             strict=True)]
     return "".join(orig[a:b] for a, b in keep), "".join(norm[a:b] for a, b in keep)
 
 
+_TAB_RUN = re.compile(r"^[ \t]*\t[ \t]*|(?<=\S)[ \t]*\t[ \t]*")
+
+
+def _tidy_tabs(orig: str, norm: str) -> tuple[str, str]:
+    """Tabs separate cells: empty cells (\t\t\t) are one gap, a leading tab no indent.
+
+    A PDF's table row has one gap between its cells, and its extractor never
+    starts a line with the empty cell of a left column; the same row in a
+    text file must read the same.
+    """
+    if "\t" not in norm:
+        return orig, norm
+    spans = []
+    for m in _TAB_RUN.finditer(norm):
+        if m.start() == 0:
+            spans.append(m.span())
+        elif m.group() != "\t":
+            tab = norm.index("\t", m.start())
+            spans += [(m.start(), tab), (tab + 1, m.end())]
+    return _cut(orig, norm, [(a, b) for a, b in spans if b > a])
+
+
 def _furniture_key(text: str) -> str:
-    return _DIGITS.sub("#", text.strip())
+    """Digits folded; a line with Han text keys on its Han characters alone.
+
+    OCR garbles the Latin letters, digits and marks of a running header
+    differently on each page (mo社会责任报告►►, ‘ <，社会责任报告), not its words.
+    """
+    han = "".join(_HAN_CHAR.findall(text))
+    return han if len(han) >= FURNITURE_MIN_HAN else _DIGITS.sub("#", text.strip())
+
+
+FURNITURE_MIN_HAN = 4
+
+
+def printed_pages(lines: Sequence[Line]) -> list[Sequence[Line]]:
+    """A text without page breaks cut into its printed pages at its page numbers.
+
+    Without a rising chain of page numbers the text stays one page (and so has
+    no furniture: furniture needs three pages).
+    """
+    marks = page_marker_lines([ln.norm for ln in lines])
+    cuts = [0, *marks, len(lines)]
+    return [lines[a:b] for a, b in pairwise(cuts)]
 
 
 def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:
@@ -162,25 +230,40 @@ def edge_counts(pages: Sequence[Sequence[Line]]) -> Counter[str]:
 
 
 def furniture_of(counts: Counter[str], page_count: int) -> frozenset[str]:
-    """The edge lines found on at least half the pages (and on 3 or more)."""
+    """The edge lines found on at least half the pages (and on 3 or more).
+
+    A running title naming the report or the company (某某公司2016年社会责任报告,
+    某某银行股份有限公司) is furniture
+    from a fifth of the pages on: OCR garbles it on many pages, and a spread
+    shows it once for two page numbers.
+    """
     if page_count < 3:
         return frozenset()
-    need = max(3, page_count // 2)
-    return frozenset(k for k, n in counts.items() if n >= need)
+    need, title_need = max(3, page_count // 2), max(3, page_count // 5)
+    return frozenset(k for k, n in counts.items() if n >= need
+                     or (n >= title_need and len(k) <= 30 and _REPORT_TITLE.search(k)))
 
 
-def is_noise(line: Line, furniture: frozenset[str]) -> bool:
-    """Page numbers, running headers/footers and web-page chrome."""
+_REPORT_TITLE = re.compile(r"报告|年报|report|公司$", re.IGNORECASE)
+
+
+def noise_kind(line: Line, furniture: frozenset[str]) -> str | None:
+    """'furniture' (page numbers, running headers/footers), 'web' (web-page chrome) or None."""
     text = line.norm.strip()
     if not text:
-        return False
+        return None
     if _PAGE_NUMBER.match(text) or _furniture_key(text) in furniture:
-        return True
-    return len(text) <= 30 and bool(_WEB_NOISE.match(text))
+        return "furniture"
+    return "web" if len(text) <= 30 and _WEB_NOISE.match(text) else None
 
 
-def lines_to_normpage(page: Page, lines: Sequence[Line]) -> NormPage:
-    """Join lines into page text: wrapped lines joined, paragraph breaks kept."""
+def lines_to_normpage(page: Page, lines: Sequence[Line],
+                      bridged: frozenset[int] = frozenset()) -> NormPage:
+    """Join lines into page text: wrapped lines joined, paragraph breaks kept.
+
+    `bridged` lines follow dropped page furniture only: the line before them
+    may run on into them as if the furniture had never been there.
+    """
     width = _typical_width(lines)
     orig_parts: list[str] = []
     norm_parts: list[str] = []
@@ -191,7 +274,8 @@ def lines_to_normpage(page: Page, lines: Sequence[Line]) -> NormPage:
     sep = "\n"
     for line in lines:
         if prev is not None:
-            sep = _separator(prev, line, width, continuing=sep != "\n")
+            sep = _separator(prev, line, width, continuing=sep != "\n",
+                             bridged=line.number in bridged)
             orig_parts.append(sep)
             norm_parts.append(sep)
             offset += len(sep)
@@ -211,16 +295,20 @@ def _typical_width(lines: Sequence[Line]) -> int:
     return widths[int(len(widths) * 0.8)] if widths else 0
 
 
-def _separator(prev: Line, line: Line, width: int, continuing: bool = False) -> str:
+def _separator(prev: Line, line: Line, width: int, continuing: bool = False,
+               bridged: bool = False) -> str:
     """'' inside a wrapped CJK paragraph, ' ' inside wrapped Latin, '\\n' at a break.
 
     A short line ends a paragraph unless the paragraph was already running
     into it (PDF extractors cut lines at font changes: 累计发|卡9.20万张).
     """
     a, b = prev.norm.strip(), line.norm.lstrip()
-    if not a or not b or line.number != prev.number + 1 or line.norm[:1].isspace():
+    if not a or not b or (line.number != prev.number + 1 and not bridged) \
+            or line.norm[:1] == " ":
         return "\n"
     short = len(a) < 0.75 * width and not continuing
+    if bridged and len(b) < 0.75 * width and not _SENTENCE_END.search(b[-1:]):
+        return "\n"  # a short line after a page break: a header we did not know
     if short or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
         return "\n"
     if _HAN_CHAR.match(b[0]) or _HAN_CHAR.match(a[-1]):
