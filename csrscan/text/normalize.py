@@ -8,24 +8,18 @@ text yet quoted exactly as the report wrote it.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 
 from csrscan.models import Document, NormPage, Page
-from csrscan.text.noise import drop_invisible, fold_ocr, page_marker_lines
+from csrscan.text.furniture import edge_counts as edge_counts
+from csrscan.text.furniture import furniture_of as furniture_of
+from csrscan.text.furniture import noise_kind, printed_pages, repeated_furniture
+from csrscan.text.noise import drop_invisible, fold_ocr
 
 # Full-width ASCII → ASCII, ideographic space → space: one char for one char.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
-_PAGE_NUMBER = re.compile(
-    r"^[\s\-–—_·•|]*(第\s*)?(\d{1,4}|[ivxlcIVXLC]{1,6})(\s*页)?"
-    r"(\s*(/|of|共)\s*\d{1,4}\s*页?)?[\s\-–—_·•|]*$")
-_WEB_NOISE = re.compile(
-    r"^(分享到|分享至|扫一扫|扫码|点击|阅读原文|责任编辑|编辑[:：]|来源[:：]|原标题|返回|"
-    r"版权所有|免责声明|声明[:：]|关注|图片|相关阅读|相关新闻|推荐阅读|热门|举报|评论|"
-    r"上一篇|下一篇|打印|收藏|微信|微博|QQ|更多)")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])[ \t]+(?=[{_HAN}])")
 # a line may wrap after a closing bracket or quote (…《目录》|和…), not after 。
@@ -34,7 +28,6 @@ _STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]")
-_DIGITS = re.compile(r"\d+")
 SCRIPT_SAMPLE = 400
 
 
@@ -188,73 +181,6 @@ def _tidy_tabs(orig: str, norm: str) -> tuple[str, str]:
             tab = norm.index("\t", m.start())
             spans += [(m.start(), tab), (tab + 1, m.end())]
     return _cut(orig, norm, [(a, b) for a, b in spans if b > a])
-
-
-def _furniture_key(text: str) -> str:
-    """Digits folded; a line with Han text keys on its Han characters alone.
-
-    OCR garbles the Latin letters, digits and marks of a running header
-    differently on each page (mo社会责任报告►►, ‘ <，社会责任报告), not its words.
-    """
-    han = "".join(_HAN_CHAR.findall(text))
-    return han if len(han) >= FURNITURE_MIN_HAN else _DIGITS.sub("#", text.strip())
-
-
-FURNITURE_MIN_HAN = 4
-
-
-def printed_pages(lines: Sequence[Line]) -> list[Sequence[Line]]:
-    """A text without page breaks cut into its printed pages at its page numbers.
-
-    Without a rising chain of page numbers the text stays one page (and so has
-    no furniture: furniture needs three pages).
-    """
-    marks = page_marker_lines([ln.norm for ln in lines])
-    cuts = [0, *marks, len(lines)]
-    return [lines[a:b] for a, b in pairwise(cuts)]
-
-
-def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:
-    """Lines at the top or bottom of most pages: running headers and footers."""
-    return furniture_of(edge_counts(pages), len(pages))
-
-
-def edge_counts(pages: Sequence[Sequence[Line]]) -> Counter[str]:
-    """On how many of these pages each top-or-bottom line occurs (digits folded)."""
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        body = [ln for ln in lines if ln.norm.strip()]
-        edge = {_furniture_key(ln.norm) for ln in body[:3] + body[-3:]}
-        counts.update(k for k in edge if k and len(k) <= 80)
-    return counts
-
-
-def furniture_of(counts: Counter[str], page_count: int) -> frozenset[str]:
-    """The edge lines found on at least half the pages (and on 3 or more).
-
-    A running title naming the report or the company (某某公司2016年社会责任报告,
-    某某银行股份有限公司) is furniture
-    from a fifth of the pages on: OCR garbles it on many pages, and a spread
-    shows it once for two page numbers.
-    """
-    if page_count < 3:
-        return frozenset()
-    need, title_need = max(3, page_count // 2), max(3, page_count // 5)
-    return frozenset(k for k, n in counts.items() if n >= need
-                     or (n >= title_need and len(k) <= 30 and _REPORT_TITLE.search(k)))
-
-
-_REPORT_TITLE = re.compile(r"报告|年报|report|公司$", re.IGNORECASE)
-
-
-def noise_kind(line: Line, furniture: frozenset[str]) -> str | None:
-    """'furniture' (page numbers, running headers/footers), 'web' (web-page chrome) or None."""
-    text = line.norm.strip()
-    if not text:
-        return None
-    if _PAGE_NUMBER.match(text) or _furniture_key(text) in furniture:
-        return "furniture"
-    return "web" if len(text) <= 30 and _WEB_NOISE.match(text) else None
 
 
 def lines_to_normpage(page: Page, lines: Sequence[Line],
