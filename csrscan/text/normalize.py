@@ -26,6 +26,7 @@ _SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])[ \t]+(?=[{_HAN}])")
 _ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《》）)”’」』]$")
 _STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
+_FIGURE = re.compile(r"[-+]?[\d.,]+\s?%?")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]")
 SCRIPT_SAMPLE = 400
@@ -233,6 +234,8 @@ def _separator(prev: Line, line: Line, width: int, continuing: bool = False,
             or line.norm[:1] == " ":
         return "\n"
     short = len(a) < 0.75 * width and not continuing
+    if "\t" in a and _FIGURE.fullmatch(a.rsplit("\t", 1)[1]):
+        return "\n"  # a table row ending in its figure cell: the next row is another row
     if bridged and len(b) < 0.75 * width and not _SENTENCE_END.search(b[-1:]):
         return "\n"  # a short line after a page break: a header we did not know
     if short or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
