@@ -61,41 +61,53 @@ def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:
 def edge_counts(pages: Sequence[Sequence[Line]]) -> Counter[str]:
     """On how many of these pages each top-or-bottom line occurs (digits folded).
 
-    Short lines also count, under the key ANYWHERE + line, the pages that hold
-    them at all: one Counter, so that counts of parts of a PDF add up.
+    Header-like lines (short, no sentence punctuation) also count, under the
+    key ANYWHERE + line, the pages that hold them at all: one Counter, so
+    that the counts of parts of a PDF add up.
     """
     counts: Counter[str] = Counter()
     for lines in pages:
         body = [ln for ln in lines if ln.norm.strip()]
         edge = {_furniture_key(ln.norm) for ln in body[:3] + body[-3:]}
         counts.update(k for k in edge if k and len(k) <= 80)
-        keys = {_furniture_key(ln.norm) for ln in body}
-        counts.update(ANYWHERE + k for k in keys if k and len(k) <= RUNNING_MAX)
+        keys = {_furniture_key(ln.norm) for ln in body if _header_like(ln.norm)}
+        counts.update(ANYWHERE + k for k in keys if k)
     return counts
 
 
 ANYWHERE = "\0"
-RUNNING_MAX = 20
+HEADER_MAX = 30    # characters of a running title
+RUNNING_MAX = 20   # characters of a chapter's running header
+_PUNCTUATION = re.compile(r"[。，；：！？,;:!?]")
+
+
+def _header_like(text: str) -> bool:
+    s = text.strip()
+    return len(s) <= HEADER_MAX and not _PUNCTUATION.search(s)
 
 
 def furniture_of(counts: Counter[str], page_count: int) -> frozenset[str]:
     """The edge lines found on at least half the pages (and on 3 or more).
 
-    A running title naming the report or the company (某某公司2016年社会责任报告,
-    某某银行股份有限公司) is furniture from a fifth of the pages on: OCR
+    Two more rules hold for header-like lines only (short, no sentence
+    punctuation).  A running title naming the report or the company
+    (某某公司2016年社会责任报告, 某某银行股份有限公司) is furniture from a
+    fifth of the pages on: OCR
     garbles it on many pages, and a spread shows it once for two page
     numbers.  A chapter's running header (第三章 / 管理层讨论与分析) is on its
-    chapter's pages only, but never away from a page's edge: a short line
-    found at an edge of a twentieth of the pages, and (nine times in ten) only
-    ever there, is furniture too.
+    chapter's pages only, but never away from a page's edge: a line found at
+    an edge of a twentieth of the pages, and (nine times in ten) only ever
+    there, is furniture too.
     """
     if page_count < 3:
         return frozenset()
     need, title_need = max(3, page_count // 2), max(3, page_count // 5)
     running_need = max(3, page_count // 20)
     return frozenset(k for k, n in counts.items() if not k.startswith(ANYWHERE) and (
-        n >= need or (n >= title_need and len(k) <= 30 and _REPORT_TITLE.search(k))
-        or (n >= running_need and n * 10 >= counts[ANYWHERE + k] * 9)))
+        n >= need or (counts[ANYWHERE + k] and (
+            (n >= title_need and _REPORT_TITLE.search(k))
+            or (n >= running_need and len(k) <= RUNNING_MAX
+                and counts[ANYWHERE + k] * 9 <= n * 10)))))
 
 
 _REPORT_TITLE = re.compile(r"报告|年报|report|公司$", re.IGNORECASE)
