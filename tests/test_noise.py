@@ -171,3 +171,14 @@ def test_pdf_and_text_of_one_report_give_the_same_levels(pack: Pack, tmp_path: P
     # cut into pages mid-list, with a running header, as a report PDF is
     pdf = write_pdf(tmp_path / "r.pdf", [lines[:7], lines[7:]], header="青禾银行2024年社会责任报告")
     assert levels(path_to_document(pdf), pack) == levels(path_to_document(txt), pack)
+
+
+def test_index_rows_stay_apart_with_tabs_or_spaces() -> None:
+    width = "本行持续完善内部管理流程，提升各项业务的运行效率，确保各项制度有效落实到位和执行"
+    for gap in ("\t", " "):
+        rows = [f"AB1{gap}机构关于员工培训与职业发展计划的说明以及相关的平均小时数{gap}17,76-77",
+                f"AB12{gap}机构的客户满意度调查结果与改进措施的说明以及对应的数据{gap}44",
+                "读者意见反馈表请您协助我们提高报告的编制质量，提供更有价值的信息和建议"]
+        [page] = document_to_normpages(Document("t.txt", "txt", "0",
+                                                (Page(1, "\n".join([width, *rows])),)))
+        assert page.norm.count("\n") == 3, gap

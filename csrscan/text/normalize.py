@@ -27,6 +27,8 @@ _ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《》）)”’」』]
 _STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _FIGURE = re.compile(r"[-+]?[\d.,]+\s?%?")
+_ROW_CODE = re.compile(r"[A-Za-z]{1,5}[-.]?\d{1,3}(?:[.-]\d{1,3})*[a-z]?\s")
+_PAGE_REFS = re.compile(r"\s\d{1,3}(?:\s?[-,，、]\s?\d{1,3})*$")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]")
 SCRIPT_SAMPLE = 400
@@ -234,8 +236,12 @@ def _separator(prev: Line, line: Line, width: int, continuing: bool = False,
             or line.norm[:1] == " ":
         return "\n"
     short = len(a) < 0.75 * width and not continuing
-    if "\t" in a and _FIGURE.fullmatch(a.rsplit("\t", 1)[1]):
-        return "\n"  # a table row ending in its figure cell: the next row is another row
+    if ("\t" in a and _FIGURE.fullmatch(a.rsplit("\t", 1)[1])) or _ROW_CODE.match(b) \
+            or (_ROW_CODE.match(a) and _PAGE_REFS.search(a)):
+        # a table row that ends in its figure cell, or an index row (EN3 … 57,63-66)
+        # that starts or ends: the next line is another row, whether tabs or
+        # spaces (a PDF) separate the cells
+        return "\n"
     if bridged and len(b) < 0.75 * width and not _SENTENCE_END.search(b[-1:]):
         return "\n"  # a short line after a page break: a header we did not know
     if short or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
