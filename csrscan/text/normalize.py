@@ -236,12 +236,8 @@ def _separator(prev: Line, line: Line, width: int, continuing: bool = False,
             or line.norm[:1] == " ":
         return "\n"
     short = len(a) < 0.75 * width and not continuing
-    if ("\t" in a and _FIGURE.fullmatch(a.rsplit("\t", 1)[1])) or _ROW_CODE.match(b) \
-            or (_ROW_CODE.match(a) and _PAGE_REFS.search(a)):
-        # a table row that ends in its figure cell, or an index row (EN3 … 57,63-66)
-        # that starts or ends: the next line is another row, whether tabs or
-        # spaces (a PDF) separate the cells
-        return "\n"
+    if ("\t" in a and _FIGURE.fullmatch(a.rsplit("\t", 1)[1])) or _index_row_ends(a, b):
+        return "\n"  # a table row ending in its figure cell: the next line is another row
     if bridged and len(b) < 0.75 * width and not _SENTENCE_END.search(b[-1:]):
         return "\n"  # a short line after a page break: a header we did not know
     if short or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
@@ -249,6 +245,17 @@ def _separator(prev: Line, line: Line, width: int, continuing: bool = False,
     if _HAN_CHAR.match(b[0]) or _HAN_CHAR.match(a[-1]):
         return ""
     return " "
+
+
+def _index_row_ends(a: str, b: str) -> bool:
+    """Inside an index table (EN3 … 57,63-66), a row ends where the next code starts.
+
+    Tabs or spaces (a PDF) may separate the cells: a row that starts with a
+    code and ends with page references is whole, and a line starting with a
+    code after a row's code or page references starts the next row.
+    """
+    a_code, a_refs = _ROW_CODE.match(a), _PAGE_REFS.search(a)
+    return bool((a_code and a_refs) or (_ROW_CODE.match(b) and (a_code or a_refs)))
 
 
 def han_share(pages: Sequence[NormPage]) -> float | None:
