@@ -8,38 +8,30 @@ text yet quoted exactly as the report wrote it.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 
 from csrscan.models import Document, NormPage, Page
+from csrscan.text.furniture import Line as Line
+from csrscan.text.furniture import edge_counts as edge_counts
+from csrscan.text.furniture import furniture_of as furniture_of
+from csrscan.text.furniture import noise_kind, printed_pages, repeated_furniture
+from csrscan.text.noise import drop_invisible, fold_ocr
 
 # Full-width ASCII → ASCII, ideographic space → space: one char for one char.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
-_PAGE_NUMBER = re.compile(
-    r"^[\s\-–—_·•|]*(第\s*)?(\d{1,4}|[ivxlcIVXLC]{1,6})(\s*页)?"
-    r"(\s*(/|of|共)\s*\d{1,4}\s*页?)?[\s\-–—_·•|]*$")
-_WEB_NOISE = re.compile(
-    r"^(分享到|分享至|扫一扫|扫码|点击|阅读原文|责任编辑|编辑[:：]|来源[:：]|原标题|返回|"
-    r"版权所有|免责声明|声明[:：]|关注|图片|相关阅读|相关新闻|推荐阅读|热门|举报|评论|"
-    r"上一篇|下一篇|打印|收藏|微信|微博|QQ|更多)")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])[ \t]+(?=[{_HAN}])")
-_ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
+# a line may wrap after a closing bracket or quote (…《目录》|和…), not after 。
+_ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《》）)”’」』]$")
 _STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
+_FIGURE = re.compile(r"[-+]?[\d.,]+\s?%?")
+_ROW_CODE = re.compile(r"[A-Za-z]{1,5}[-.]?\d{1,3}(?:[.-]\d{1,3})*[a-z]?\s")
+_PAGE_REFS = re.compile(r"\s\d{1,3}(?:\s?[-,，、]\s?\d{1,3})*$")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]")
-_DIGITS = re.compile(r"\d+")
 SCRIPT_SAMPLE = 400
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    number: int
-    orig: str
-    norm: str
 
 
 @cache
@@ -66,13 +58,15 @@ def to_simplified(text: str) -> str:
 
 def normalize_term(term: str) -> str:
     """Fold a rule term the same way as report text."""
-    return to_simplified(fold_width(term)).lower()
+    return fold_ocr(to_simplified(fold_width(drop_invisible(term))).lower())
 
 
 def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
     """Normalize every page of a document."""
     pages = [page_to_lines(p) for p in doc.pages]
-    furniture = repeated_furniture(pages) if doc.format == "pdf" else frozenset()
+    # text without page breaks: its page numbers say where the pages were
+    furniture = repeated_furniture(pages if doc.format == "pdf" else
+                                   [part for lines in pages for part in printed_pages(lines)])
     normed = [clean_normpage(page, lines, furniture)
               for page, lines in zip(doc.pages, pages, strict=True)]
     carry_chain(normed)
@@ -80,8 +74,24 @@ def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
 
 
 def clean_normpage(page: Page, lines: Sequence[Line], furniture: frozenset[str]) -> NormPage:
-    """One page's lines, noise dropped, joined into its NormPage (before carry-over)."""
-    return lines_to_normpage(page, [ln for ln in lines if not is_noise(ln, furniture)])
+    """One page's lines, noise dropped, joined into its NormPage (before carry-over).
+
+    A sentence may run on over dropped page furniture (a page break inside a
+    text file: ...较去 | 27 | 某某银行股份有限公司 | 年同期...), never over web chrome.
+    """
+    kept: list[Line] = []
+    bridged: set[int] = set()
+    gap: set[str] = set()  # kinds of noise dropped since the last kept line
+    for ln in lines:
+        kind = noise_kind(ln, furniture)
+        if kind is not None:
+            gap.add(kind)
+            continue
+        if kept and gap == {"furniture"}:
+            bridged.add(ln.number)
+        kept.append(ln)
+        gap = set()
+    return lines_to_normpage(page, kept, frozenset(bridged))
 
 
 def carry_chain(pages: list[NormPage], start: int = 1) -> None:
@@ -91,7 +101,7 @@ def carry_chain(pages: list[NormPage], start: int = 1) -> None:
 
 
 CARRY_MIN_CHARS = 20  # shorter open endings are titles and headings, not cut sentences
-_OPEN_END = re.compile(rf"[{_HAN}\w，、,（(“‘《]$")
+_OPEN_END = _ENDS_JOINABLE
 _SENTENCE_END = re.compile(r"[。！？!?；;]|\n")
 
 
@@ -116,16 +126,16 @@ def carry_over(prev: NormPage, nxt: NormPage) -> tuple[NormPage, NormPage]:
 
 def page_to_lines(page: Page) -> list[Line]:
     """Split a page into numbered lines with aligned normalized twins."""
-    raw = page.text.split("\n")
-    folded = fold_width(page.text)
-    norm = to_simplified(folded).lower().split("\n")
+    text = drop_invisible(page.text)  # from both twins: a quote shows what a reader sees
+    raw = text.split("\n")
+    norm = fold_ocr(to_simplified(fold_width(text)).lower()).split("\n")
     if len(norm) != len(raw):  # lower() of odd letters may change length
-        norm = [to_simplified(fold_width(r)) for r in raw]
+        norm = [fold_ocr(to_simplified(fold_width(r))) for r in raw]
     lines = []
     for i, (o, n) in enumerate(zip(raw, norm, strict=True)):
         if len(o) != len(n):
             n = fold_width(o)
-        o, n = _drop_han_spaces(o, n)
+        o, n = _tidy_tabs(*_drop_han_spaces(o, n))
         lines.append(Line(page.first_line + i, o.rstrip(), n.rstrip()))
     return lines
 
@@ -137,50 +147,45 @@ def _drop_han_spaces(orig: str, norm: str) -> tuple[str, str]:
     gaps = [m.span() for m in _SPACE_BETWEEN_HAN.finditer(norm)]
     if not gaps:
         return orig, norm
-    # the same spans cut from both twins keep them aligned
-    keep = [(a, b) for (_, a), (b, _) in zip([(0, 0), *gaps], [*gaps, (len(norm), 0)], strict=True)]
+    return _cut(orig, norm, gaps)
+
+
+def _cut(orig: str, norm: str, spans: Sequence[tuple[int, int]]) -> tuple[str, str]:
+    """Both twins without the same ordered, disjoint spans: they stay aligned."""
+    keep = [(a, b) for (_, a), (b, _) in zip([(0, 0), *spans], [*spans, (len(norm), 0)],
+                                             strict=True)]
     return "".join(orig[a:b] for a, b in keep), "".join(norm[a:b] for a, b in keep)
 
 
-def _furniture_key(text: str) -> str:
-    return _DIGITS.sub("#", text.strip())
+_TAB_RUN = re.compile(r"^[ \t]*\t[ \t]*|(?<=\S)[ \t]*\t[ \t]*")
 
 
-def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:
-    """Lines at the top or bottom of most pages: running headers and footers."""
-    return furniture_of(edge_counts(pages), len(pages))
+def _tidy_tabs(orig: str, norm: str) -> tuple[str, str]:
+    """Tabs separate cells: empty cells (\t\t\t) are one gap, a leading tab no indent.
+
+    A PDF's table row has one gap between its cells, and its extractor never
+    starts a line with the empty cell of a left column; the same row in a
+    text file must read the same.
+    """
+    if "\t" not in norm:
+        return orig, norm
+    spans = []
+    for m in _TAB_RUN.finditer(norm):
+        if m.start() == 0:
+            spans.append(m.span())
+        elif m.group() != "\t":
+            tab = norm.index("\t", m.start())
+            spans += [(m.start(), tab), (tab + 1, m.end())]
+    return _cut(orig, norm, [(a, b) for a, b in spans if b > a])
 
 
-def edge_counts(pages: Sequence[Sequence[Line]]) -> Counter[str]:
-    """On how many of these pages each top-or-bottom line occurs (digits folded)."""
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        body = [ln for ln in lines if ln.norm.strip()]
-        edge = {_furniture_key(ln.norm) for ln in body[:3] + body[-3:]}
-        counts.update(k for k in edge if k and len(k) <= 80)
-    return counts
+def lines_to_normpage(page: Page, lines: Sequence[Line],
+                      bridged: frozenset[int] = frozenset()) -> NormPage:
+    """Join lines into page text: wrapped lines joined, paragraph breaks kept.
 
-
-def furniture_of(counts: Counter[str], page_count: int) -> frozenset[str]:
-    """The edge lines found on at least half the pages (and on 3 or more)."""
-    if page_count < 3:
-        return frozenset()
-    need = max(3, page_count // 2)
-    return frozenset(k for k, n in counts.items() if n >= need)
-
-
-def is_noise(line: Line, furniture: frozenset[str]) -> bool:
-    """Page numbers, running headers/footers and web-page chrome."""
-    text = line.norm.strip()
-    if not text:
-        return False
-    if _PAGE_NUMBER.match(text) or _furniture_key(text) in furniture:
-        return True
-    return len(text) <= 30 and bool(_WEB_NOISE.match(text))
-
-
-def lines_to_normpage(page: Page, lines: Sequence[Line]) -> NormPage:
-    """Join lines into page text: wrapped lines joined, paragraph breaks kept."""
+    `bridged` lines follow dropped page furniture only: the line before them
+    may run on into them as if the furniture had never been there.
+    """
     width = _typical_width(lines)
     orig_parts: list[str] = []
     norm_parts: list[str] = []
@@ -191,7 +196,8 @@ def lines_to_normpage(page: Page, lines: Sequence[Line]) -> NormPage:
     sep = "\n"
     for line in lines:
         if prev is not None:
-            sep = _separator(prev, line, width, continuing=sep != "\n")
+            sep = _separator(prev, line, width, continuing=sep != "\n",
+                             bridged=line.number in bridged)
             orig_parts.append(sep)
             norm_parts.append(sep)
             offset += len(sep)
@@ -211,21 +217,38 @@ def _typical_width(lines: Sequence[Line]) -> int:
     return widths[int(len(widths) * 0.8)] if widths else 0
 
 
-def _separator(prev: Line, line: Line, width: int, continuing: bool = False) -> str:
+def _separator(prev: Line, line: Line, width: int, continuing: bool = False,
+               bridged: bool = False) -> str:
     """'' inside a wrapped CJK paragraph, ' ' inside wrapped Latin, '\\n' at a break.
 
     A short line ends a paragraph unless the paragraph was already running
     into it (PDF extractors cut lines at font changes: 累计发|卡9.20万张).
     """
     a, b = prev.norm.strip(), line.norm.lstrip()
-    if not a or not b or line.number != prev.number + 1 or line.norm[:1].isspace():
+    if not a or not b or (line.number != prev.number + 1 and not bridged) \
+            or line.norm[:1] == " ":
         return "\n"
     short = len(a) < 0.75 * width and not continuing
+    if ("\t" in a and _FIGURE.fullmatch(a.rsplit("\t", 1)[1])) or _index_row_ends(a, b):
+        return "\n"  # a table row ending in its figure cell: the next line is another row
+    if bridged and len(b) < 0.75 * width and not _SENTENCE_END.search(b[-1:]):
+        return "\n"  # a short line after a page break: a header we did not know
     if short or not _ENDS_JOINABLE.search(a) or not _STARTS_JOINABLE.match(b):
         return "\n"
     if _HAN_CHAR.match(b[0]) or _HAN_CHAR.match(a[-1]):
         return ""
     return " "
+
+
+def _index_row_ends(a: str, b: str) -> bool:
+    """Inside an index table (EN3 … 57,63-66), a row ends where the next code starts.
+
+    Tabs or spaces (a PDF) may separate the cells: a row that starts with a
+    code and ends with page references is whole, and a line starting with a
+    code after a row's code or page references starts the next row.
+    """
+    a_code, a_refs = _ROW_CODE.match(a), _PAGE_REFS.search(a)
+    return bool((a_code and a_refs) or (_ROW_CODE.match(b) and (a_code or a_refs)))
 
 
 def han_share(pages: Sequence[NormPage]) -> float | None:
