@@ -45,6 +45,21 @@ def test_own_words_keep_their_grade(sentence: str, strength: str) -> None:
     assert grade(sentence, ZH) == strength
 
 
+@pytest.mark.parametrize(("sentence", "terms", "strength"), [
+    # the "should" belongs to the regulator's clause, not to the mechanism's
+    ("二、健全投诉机制：建立投诉处理机制，畅通投诉渠道，监管部门要加强投诉分析。",
+     ("投诉处理机制",), "measure"),
+    ("二、健全投诉机制：建立投诉处理机制，畅通投诉渠道，监管部门要加强投诉分析。",
+     ("投诉分析",), "statement"),
+    # a "should" in the term's own clause stays rule talk, wherever it stands
+    ("为保护消费者权益，金融机构应当建立投诉处理机制。", ("投诉处理机制",), "statement"),
+    ("为保护消费者权益，金融机构应当建立投诉处理机制。", (), "statement"),
+])
+def test_rule_talk_is_judged_in_the_clauses_of_the_evidence(
+        sentence: str, terms: tuple[str, ...], strength: str) -> None:
+    assert grade(sentence, ZH, terms=terms) == strength
+
+
 @pytest.mark.parametrize(("sentence", "strength"), [
     ("截至2024年末，本行绿色贷款余额达到312.5亿元。", "performance"),  # a status date
     ("到2024年末，本行绿色贷款余额达到312.5亿元。", "performance"),  # no word of intent

@@ -129,7 +129,7 @@ def _matches(text: str, raw: list[tuple[int, int, int]], ids: set[int], cp: Comp
     spans = _whole_word_hits(text, raw, cp)
     candidates = _candidates(spans, cp).union(with_regex)
     results: list[Match] = []
-    figure = strength = None
+    figure = None
     for k in sorted(candidates):
         if not cp.exclude_ids[k].isdisjoint(ids):
             continue
@@ -146,8 +146,7 @@ def _matches(text: str, raw: list[tuple[int, int, int]], ids: set[int], cp: Comp
             figure = grading.has_figure(text, cp.pack.grading)
         if ind.indicator.quantitative and not figure:
             continue
-        strength = strength or grading.grade(text, cp.pack.grading, subjects or cp.subjects,
-                                             figure)
+        strength = grading.grade(text, cp.pack.grading, subjects or cp.subjects, figure, found)
         results.append(((ind.indicator.id, found, strength),
                         None if isinstance(need, bool) else need))
     return tuple(results)

@@ -97,6 +97,9 @@ def _compile(grading: Grading) -> Grader:
 _DOCUMENT_WORD = re.compile("报告|指引|办法|规定|准则|标准|通知|意见|方案|规划|条例|制度")
 
 
+_CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
+
+
 def own_names(norm: str) -> tuple[str, ...]:
     """Short names a report gives itself: …有限公司（以下简称“汇信消金”）."""
     return tuple(sorted({name for name in _SHORT_NAME.findall(norm)
@@ -118,6 +121,17 @@ def _own(g: Grader, norm: str, subjects: Sequence[str]) -> bool:
     return any(s in rest for s in subjects)
 
 
+def clauses_of(norm: str, terms: Sequence[str]) -> str:
+    """The clauses of a sentence that hold the first place of each term (the
+    whole sentence when no term is given or found): in 完善投诉处理机制：建立
+    投诉处理机制，……，监管部门要加强分析 the 要 is the regulator's, not the
+    mechanism's."""
+    spans = [(m.start(), m.end()) for m in _CLAUSE.finditer(norm)]
+    starts = [norm.find(t) for t in terms]
+    held = [f"{norm[a:b]}" for a, b in spans if any(a <= i < b for i in starts if i >= 0)]
+    return "\n".join(held) if held else norm
+
+
 def is_gap(norm: str, grading: Grading) -> bool:
     """A sentence that says something is *not* in place."""
     return _found(grader(grading).gap, norm)
@@ -130,17 +144,20 @@ def has_figure(norm: str, grading: Grading) -> bool:
 
 
 def grade(norm: str, grading: Grading, subjects: Sequence[str] | None = None,
-          figure: bool | None = None) -> Strength:
+          figure: bool | None = None, terms: Sequence[str] = ()) -> Strength:
     """How strong a piece of evidence is, from its own sentence.
 
     `subjects`: the company's names (default: the grading's); `figure`:
-    has_figure(norm) when the caller already knows it.
+    has_figure(norm) when the caller already knows it; `terms`: the matched
+    words, whose clauses say whether the evidence is rule talk.
     """
     g = grader(grading)
     own = g.subjects if subjects is None else subjects
-    # rule talk, a third party's figure, the industry or a regulator: what
-    # others do or should do, unless the company names itself in the sentence
-    if (_found(g.normative, norm) or _found(g.others, norm)) and not _own(g, norm, own):
+    # rule talk in the evidence's own clauses, a third party's figure, the
+    # industry or a regulator: what others do or should do, unless the
+    # company names itself in the sentence
+    talk = _found(g.normative, clauses_of(norm, terms)) or _found(g.others, norm)
+    if talk and not _own(g, norm, own):
         return "statement"
     # a goal looks ahead: 截至2024年末 / 已 date a figure already reached
     if _found(g.target, norm) and not _found(g.past, norm):
