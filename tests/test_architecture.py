@@ -111,3 +111,18 @@ def test_the_architecture_page_draws_the_contract() -> None:
     assert drawn == [layer.replace("csrscan.", "") for layer in layers]
     for package in sorted(p.parent.name for p in (ROOT / "csrscan").glob("*/__init__.py")):
         assert f"csrscan/{package}/" in page, package
+
+
+def test_help_loads_no_stage() -> None:
+    """`csrscan --help` builds every command but imports none of the stages
+    (nor their libraries): it stays instant as the package grows."""
+    code = ("import sys\nfrom csrscan.cli import root\nroot._register_subcommands()\n"
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True, cwd=ROOT).stdout.split())
+    stages = {m for m in loaded if m.startswith(("csrscan.text", "csrscan.match",
+                                                 "csrscan.score", "csrscan.parallel",
+                                                 "csrscan.ingest.dispatch", "csrscan.ingest.pdf",
+                                                 "csrscan.packs", "csrscan.render"))}
+    heavy = loaded & {"rjieba", "opencc", "pypdfium2", "lxml", "yaml", "openpyxl", "docx"}
+    assert (stages, heavy) == (set(), set())

@@ -18,13 +18,13 @@ from typing import Any
 from csrscan.errors import InputError
 from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.quality import sanitize
+from csrscan.ingest.sniff import MAIN_PART
 from csrscan.models import Document, Page
 
 MAX_MEMBERS = 10_000    # a real report has a few hundred parts at most
 MAX_RATIO = 200         # compression ratio above which a big member is a bomb
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-MAIN_PART = "word/document.xml"
 _HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from csrscan.ingest.options import IngestOptions, Progress
-from csrscan.models import Document
+if TYPE_CHECKING:
+    from csrscan.ingest.options import IngestOptions, Progress
+    from csrscan.models import Document
 
 
 @dataclass(frozen=True, slots=True)

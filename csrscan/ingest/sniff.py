@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from csrscan.ingest.docx import MAIN_PART
+MAIN_PART = "word/document.xml"  # a .docx is a ZIP holding this part
 
 # Magic numbers of formats recognised only to refuse them clearly.
 _FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (
