@@ -36,3 +36,13 @@ class RuleError(CsrscanError):
 
 class ConfigError(CsrscanError):
     """A config file or option is invalid: names the file and the key."""
+
+
+def value_problem(exc: ValueError) -> str:
+    """A parser's ValueError in a user's words: YAML and TOML turn numbers and
+    dates into Python values, and Python refuses integers of more than 4,300
+    digits (a guard against slow conversions) and impossible dates."""
+    text = str(exc)
+    if "integer string conversion" in text:
+        return "a number has more than 4300 digits"
+    return f"invalid value: {text.split(';')[0]}"

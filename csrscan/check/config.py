@@ -18,7 +18,7 @@ from typing import Any
 
 from csrscan import formats
 from csrscan.check.policy import FAIL_ON, LEVELS, SEVERITIES, Policy
-from csrscan.errors import ConfigError
+from csrscan.errors import ConfigError, value_problem
 
 CONFIG_NAMES = (".csrscan.yaml", ".csrscan.yml", "pyproject.toml")
 FORMATS = formats.names("check")
@@ -94,6 +94,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+    except ValueError as exc:  # a value TOML cannot make (a 5,000-digit number)
+        raise ConfigError(value_problem(exc), path=str(path)) from None
 
 
 def _load_yaml(path: Path) -> Any:
@@ -108,6 +110,8 @@ def _load_yaml(path: Path) -> Any:
         where = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}",
                           path=str(path)) from None
+    except ValueError as exc:  # a value YAML cannot make (a 5,000-digit number)
+        raise ConfigError(value_problem(exc), path=str(path)) from None
 
 
 def read_config_file(path: Path, explicit: bool = False) -> Layer:

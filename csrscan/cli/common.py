@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from csrscan import formats
-from csrscan.errors import CsrscanError
+from csrscan.errors import CsrscanError, InputError
 
 if TYPE_CHECKING:
     from csrscan.ingest.options import IngestOptions
@@ -74,7 +74,7 @@ def scan_one(path: str, pack: Pack, options: IngestOptions) -> Report:
     from csrscan.pipeline import scan_bytes, scan_path
 
     if path == "-":
-        return scan_bytes(sys.stdin.buffer.read(options.max_bytes + 1), "<stdin>", pack, options)
+        return scan_bytes(read_stdin(options.max_bytes + 1), "<stdin>", pack, options)
     from csrscan.compare.batch import display_path
 
     return scan_path(display_path(path), pack, options)
@@ -99,6 +99,22 @@ def make_console(output: Path | None = None) -> Any:
     return PipeConsole(highlight=False)
 
 
+def read_stdin(limit: int) -> bytes:
+    """Standard input's bytes, at most `limit`; closed or unreadable is an input error."""
+    if sys.stdin is None:  # started with stdin closed (`csrscan - <&-`)
+        raise InputError("standard input is closed", path="<stdin>")
+    try:
+        return sys.stdin.buffer.read(limit)
+    except (OSError, ValueError) as exc:  # a closed or unreadable descriptor
+        raise InputError(f"cannot read standard input: {getattr(exc, 'strerror', None) or exc}",
+                         path="<stdin>") from None
+
+
+def stdout_failed(exc: OSError) -> CsrscanError:
+    """The error of a standard output that takes no more (a full disk, a closed descriptor)."""
+    return CsrscanError(f"cannot write output: {exc.strerror or exc}", path="<stdout>")
+
+
 def emit(text: str | Iterable[str] | None, output: Path | None) -> None:
     """Write rendered output, given whole or in pieces, to stdout or a file."""
     if text is None:
@@ -110,6 +126,8 @@ def emit(text: str | Iterable[str] | None, output: Path | None) -> None:
                 sys.stdout.write(piece)
         except BrokenPipeError:
             raise OutputClosed from None
+        except OSError as exc:
+            raise stdout_failed(exc) from None
         return
     try:
         with output.open("w", encoding="utf-8") as fh:

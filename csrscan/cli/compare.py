@@ -120,6 +120,8 @@ def compare(
     journal = output if chosen.kind == "stream" else jsonl
     if resume and journal is None:
         raise ConfigError("--resume needs --jsonl FILE (or --format jsonl -o FILE)")
+    if executor is ExecutorKind.dask and not scheduler:
+        raise ConfigError("--executor dask needs --scheduler ADDRESS")
     the_pack = load_pack(pack, rules)
     query = Query(sort=sort, reverse=reverse, topics=tuple(topic or ()), min_score=min_score,
                   max_score=max_score, companies=tuple(company or ()),
@@ -174,10 +176,9 @@ def _cache_dir(executor: ExecutorKind) -> str | None:
 def _executor(kind: ExecutorKind, scheduler: str | None, jobs: int | None, timeout: float,
               max_tasks: int) -> Executor:
     if kind is ExecutorKind.dask:
-        if not scheduler:
-            raise ConfigError("--executor dask needs --scheduler ADDRESS")
         from csrscan.compare.executor_dask import dask_executor
 
+        assert scheduler  # compare() refuses dask without one, before any work
         return dask_executor(scheduler)
     from csrscan.compare.batch import local_executor
     from csrscan.parallel.forked import available_cores
@@ -217,10 +218,13 @@ def _output(full: Matrix, query: Query, chosen: Format, output: Path | None) -> 
     if chosen.kind == "stream":  # written while the batch ran
         return
     if chosen.kind == "console":
-        from csrscan.cli.common import make_console
+        from csrscan.cli.common import make_console, stdout_failed
 
         console = make_console(output)
-        chosen.load()(view, console)
+        try:
+            chosen.load()(view, console)
+        except OSError as exc:  # stdout on a full disk (a closed pipe is OutputClosed)
+            raise stdout_failed(exc) from None
         emit(console.export_text() if output else None, output)
     elif chosen.kind == "file":
         assert output is not None  # compare() refuses a file format without -o

@@ -39,6 +39,7 @@ from csrscan.cli.common import (
     load_pack,
     make_console,
     scan_one,
+    stdout_failed,
 )
 from csrscan.errors import CsrscanError
 from csrscan.version import __version__
@@ -104,7 +105,10 @@ def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
     if chosen.kind != "console":
         return chosen.load()(report, evidence, all_evidence)  # type: ignore[no-any-return]
     console = make_console(output)
-    chosen.load()(report, console, evidence, all_evidence)
+    try:
+        chosen.load()(report, console, evidence, all_evidence)
+    except OSError as exc:  # stdout on a full disk (a closed pipe is OutputClosed)
+        raise stdout_failed(exc) from None
     return str(console.export_text()) if output else None
 
 
@@ -159,11 +163,16 @@ def run() -> None:
             print(code, file=sys.stderr)
         code = EXIT_OK if code is None else EXIT_ERROR
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except BrokenPipeError:  # the last of the output did not reach its reader
         code = EXIT_PIPE
-    except OSError:
-        pass
+    except OSError as exc:  # a full disk or a closed descriptor: the output is cut short
+        with contextlib.suppress(OSError):
+            print(f"csrscan: error: {stdout_failed(exc)}", file=sys.stderr)
+        code = code or EXIT_ERROR
+    except ValueError:  # stdout closed before the command began: nothing was written
+        code = code or EXIT_ERROR
     with contextlib.suppress(OSError):
         sys.stderr.flush()
     if code == EXIT_PIPE:  # end as `cat` and `grep` do when their reader has gone
@@ -186,6 +195,9 @@ def main(argv: list[str] | None = None) -> None:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                             format="csrscan: debug: %(name)s: %(message)s")
     stdout = sys.stdout
+    if stdout is None:  # started with stdout closed (`csrscan r.pdf >&-`)
+        typer.echo("csrscan: error: <stdout>: standard output is closed", err=True)
+        sys.exit(EXIT_ERROR)
     try:
         code = app(args=args, prog_name="csrscan", standalone_mode=False)
     except OutputClosed:

@@ -75,8 +75,11 @@ def discover(args: Sequence[str]) -> list[str]:
             if not os.path.exists(arg):
                 raise InputError("no such file or directory", path=arg)
             matches = [arg]
-        for m in matches:
-            found.update(_expand(Path(m)))
+        expanded = [f for m in matches for f in _expand(Path(m))]
+        if not expanded:  # a folder (or the folders a glob names) with no report in it
+            raise InputError(f"no report file here (looked for {' '.join(suffixes())})",
+                             path=arg)
+        found.update(expanded)
     return sorted(found)
 
 

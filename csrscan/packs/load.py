@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from csrscan.errors import RuleError
+from csrscan.errors import RuleError, value_problem
 from csrscan.models import Indicator, Pack, Pattern, RuleContext, Topic
 from csrscan.packs.grading import load_grading
 
@@ -108,6 +108,8 @@ def _read_yaml(file: Path) -> dict[str, Any]:
         data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read: {exc}", path=str(file)) from None
+    except ValueError as exc:  # a value YAML cannot make (a 5,000-digit number)
+        raise RuleError(value_problem(exc), path=str(file)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
