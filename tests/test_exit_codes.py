@@ -74,12 +74,32 @@ def test_3_internal_error_one_line_and_a_traceback_under_debug(draft: Path) -> N
     assert debug.returncode != 0 and "Traceback" in debug.stderr and "planted" in debug.stderr
 
 
+READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}  # Linux syscall numbers of read(2)
+
+
+def _wait_until_reading_stdin(pid: int, deadline: float = 60.0) -> None:
+    """Until the child sits in read(0, …): Ctrl-C then interrupts the scan itself,
+    however slowly a loaded machine started it."""
+    number = READ_SYSCALL.get(os.uname().machine)
+    syscall = Path(f"/proc/{pid}/syscall")
+    if number is None or not syscall.exists():
+        time.sleep(3)  # no way to look: give it time
+        return
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        fields = syscall.read_text().split()
+        if fields[:2] == [number, "0x0"]:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the child never read standard input")
+
+
 def test_130_when_interrupted(draft: Path) -> None:
     """Ctrl-C while csrscan waits on standard input."""
     proc = subprocess.Popen([sys.executable, "-m", "csrscan", "-"], cwd=draft,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)  # started and blocked reading stdin
+    _wait_until_reading_stdin(proc.pid)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     proc.stdin.close()  # type: ignore[union-attr]
