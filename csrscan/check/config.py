@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,7 @@ from csrscan.errors import ConfigError, value_problem
 
 CONFIG_NAMES = (".csrscan.yaml", ".csrscan.yml", "pyproject.toml")
 FORMATS = formats.names("check")
-TOP_KEYS = ("pack", "rules", "format", "baseline", "policy")
-POLICY_KEYS = ("require", "require_indicators", "min_score", "severity", "fail_on")
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "config.schema.json"
 MAPPING_KEYS = ("policy.require", "policy.severity")
 DEFAULT = "default"
 DEFAULT_REQUIRE = {"*": "partial"}
@@ -139,32 +139,64 @@ def _fail(origin: str, key: str, message: str) -> ConfigError:
 
 
 def parse_mapping(raw: Any, origin: str, prefix: str = "", base: Path | None = None) -> Layer:
-    """Check the keys and values of one config mapping; relative paths join `base`."""
+    """Check one config mapping against the config schema, then flatten it into
+    dotted keys; relative paths join `base`."""
     if not isinstance(raw, dict):
         raise ConfigError("the config must be a mapping", path=origin)
+    try:
+        _validator()(raw)
+    except Exception as exc:  # fastjsonschema's JsonSchemaValueException, imported lazily
+        raise _schema_error(exc, origin, prefix) from None
     layer: Layer = {}
     for key, value in raw.items():
-        if key not in TOP_KEYS:
-            raise _fail(origin, prefix + str(key), f"unknown key (known: {', '.join(TOP_KEYS)})")
         if key == "policy":
-            layer.update(_parse_policy(value, origin, prefix))
+            layer.update({f"policy.{k}": _policy_value(k, v) for k, v in value.items()})
+        elif key in ("rules", "baseline"):
+            paths = tuple(_join(base, v) for v in ([value] if isinstance(value, str) else value))
+            layer[key] = paths if key == "rules" else paths[0]
         else:
-            layer[key] = _check_value(key, value, origin, prefix, base)
+            layer[key] = value
     return layer
 
 
-def _check_value(key: str, value: Any, origin: str, prefix: str, base: Path | None) -> Any:
-    name = prefix + key
-    if key == "rules":
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-            raise _fail(origin, name, "must be a path or a list of paths")
-        return tuple(_join(base, v) for v in items)
-    if not isinstance(value, str) or not value:
-        raise _fail(origin, name, "must be a non-empty string")
-    if key == "format" and value not in FORMATS:
-        raise _fail(origin, name, f"unknown format {value!r} (known: {', '.join(FORMATS)})")
-    return _join(base, value) if key == "baseline" else value
+def _policy_value(key: str, value: Any) -> Any:
+    if key in ("require", "severity"):
+        return {str(k): str(v) for k, v in value.items()}
+    if key == "require_indicators":
+        return tuple(value)
+    return float(value) if key == "min_score" else str(value)
+
+
+def config_schema() -> dict[str, Any]:
+    """csrscan/schema/config.schema.json with `format` limited to check's
+    formats in the registry (`csrscan config schema` prints it for editors)."""
+    import json
+
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema["properties"]["format"]["enum"] = list(FORMATS)
+    return schema
+
+
+@cache
+def _validator() -> Any:
+    import fastjsonschema  # lazy, as for rule packs: compiled once to Python
+
+    return fastjsonschema.compile(config_schema())
+
+
+def _schema_error(exc: Any, origin: str, prefix: str) -> ConfigError:
+    """A schema failure in csrscan's words: the key's dotted name and the
+    schema's `x-message` for the rule that failed."""
+    node, keys = exc.definition, [str(k) for k in exc.path[1:]]
+    if exc.rule == "additionalProperties" and "properties" in node:
+        unknown = sorted(set(map(str, exc.value)) - set(node["properties"]))[0]
+        return _fail(origin, prefix + ".".join([*keys, unknown]),
+                     f"unknown key (known: {', '.join(node['properties'])})")
+    message = node.get("x-message", "invalid value")
+    if isinstance(message, dict):
+        message = message.get(exc.rule, message[""])
+    known = ", ".join(map(str, node.get("enum", ())))
+    return _fail(origin, prefix + ".".join(keys), message.format(value=exc.value, known=known))
 
 
 def _join(base: Path | None, value: str) -> str:
@@ -175,41 +207,11 @@ def _join(base: Path | None, value: str) -> str:
     return os.path.relpath(base / value) if base.is_absolute() else str(base / value)
 
 
-def _parse_policy(raw: Any, origin: str, prefix: str) -> Layer:
-    where = prefix + "policy"
-    if not isinstance(raw, dict):
-        raise _fail(origin, where, "must be a mapping")
-    layer: Layer = {}
-    for key, value in raw.items():
-        name = f"{where}.{key}"
-        if key not in POLICY_KEYS:
-            raise _fail(origin, name, f"unknown key (known: {', '.join(POLICY_KEYS)})")
-        if key == "require":
-            layer["policy.require"] = _choice_map(value, LEVELS, origin, name)
-        elif key == "severity":
-            layer["policy.severity"] = _choice_map(value, SEVERITIES, origin, name)
-        elif key == "require_indicators":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise _fail(origin, name, "must be a list of indicator ids")
-            layer["policy.require_indicators"] = tuple(value)
-        elif key == "min_score":
-            layer["policy.min_score"] = _score(value, origin, name)
-        else:
-            layer["policy.fail_on"] = _choice(value, FAIL_ON, origin, name)
-    return layer
-
-
 def _choice(value: Any, allowed: Iterable[str], origin: str, name: str) -> str:
     allowed = tuple(allowed)
     if value not in allowed:
         raise _fail(origin, name, f"must be one of {', '.join(allowed)}, not {value!r}")
     return str(value)
-
-
-def _choice_map(value: Any, allowed: Iterable[str], origin: str, name: str) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise _fail(origin, name, "must be a mapping of topic id to value")
-    return {str(k): _choice(v, allowed, origin, f"{name}.{k}") for k, v in value.items()}
 
 
 def _score(value: Any, origin: str, name: str) -> float:

@@ -225,3 +225,13 @@ def config_show(
     cfg = resolve_config(paths or [], config, no_config, flags)
     rule_pack = load_config_pack(cfg)
     typer.echo(render_config(cfg, rule_pack, as_json), nl=False)
+
+
+@config_app.command("schema")
+def config_schema() -> None:
+    """Print the JSON Schema of .csrscan.yaml (for editors)."""
+    import json
+
+    from csrscan.check.config import config_schema as schema
+
+    typer.echo(json.dumps(schema(), ensure_ascii=False, indent=2))
