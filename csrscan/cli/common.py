@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from csrscan import formats
+from csrscan.atomic import atomic_path
 from csrscan.errors import CsrscanError, InputError
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def emit(text: str | Iterable[str] | None, output: Path | None) -> None:
             raise stdout_failed(exc) from None
         return
     try:
-        with output.open("w", encoding="utf-8") as fh:
+        with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
             for piece in pieces:
                 fh.write(piece)
     except OSError as exc:
