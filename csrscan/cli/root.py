@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -82,7 +82,8 @@ def scan(
     evidence: Annotated[bool, typer.Option("--evidence", "-e",
                                            help="Quote the evidence with page:line.")] = False,
     all_evidence: Annotated[bool, typer.Option("--all-evidence",
-                                               help="With --evidence: every quote.")] = False,
+                                               help="Quote every piece of evidence "
+                                               "(implies --evidence).")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o",
                                                    help="Write to a file.")] = None,
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
@@ -93,7 +94,8 @@ def scan(
     """Scan one report and print the gap table: each topic covered / partial / missing."""
     result = scan_one(report, load_pack(pack, rules),
                       ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs))
-    emit(render_scan(result, fmt, evidence, all_evidence, output), output)
+    # --all-evidence alone asks for quotes too (it used to print none without -e)
+    emit(render_scan(result, fmt, evidence or all_evidence, all_evidence, output), output)
 
 
 def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
@@ -181,11 +183,34 @@ def run() -> None:
     os._exit(code)
 
 
+def near_command(word: str) -> str | None:
+    """The command a bare word is a near miss of, unless it names an existing path."""
+    import difflib
+
+    if os.path.exists(word):
+        return None
+    close = difflib.get_close_matches(word, (*SUBCOMMANDS, "scan"), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def usage_line(exc: Any) -> str:
+    """A usage error in one line, with where to look: click prints three."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "csrscan"
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    return f"csrscan: error: {message}; try '{where} -h'"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Default to `scan`, map errors to exit codes (the `csrscan` command is run())."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and (args[0] == "-" or (not args[0].startswith("-")
                                     and args[0] not in (*SUBCOMMANDS, "scan"))):
+        near = near_command(args[0])
+        if near:  # `csrscan chek draft.md`: a typo, not a report file
+            typer.echo(f"csrscan: error: unknown command {args[0]!r} (did you mean {near!r}?); "
+                       "try 'csrscan -h'", err=True)
+            sys.exit(EXIT_ERROR)
         args.insert(0, "scan")
     if not args or args[0] != "scan":
         _register_subcommands()
@@ -215,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("csrscan: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except typer.TyperException as exc:  # usage errors: click's message, exit 2
-        exc.show()  # type: ignore[attr-defined]
+        typer.echo(usage_line(exc), err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:
         if os.environ.get("CSRSCAN_DEBUG"):

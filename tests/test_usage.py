@@ -1,0 +1,57 @@
+"""Usage errors as a user meets them: one line, a hint, did-you-mean; a
+mistyped command is never read as a report file (issue #14, item 6)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DRAFT = "# 报告\n\n本公司修订《数据安全管理制度》，由数据安全委员会统筹各部门职责。\n"
+
+
+def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "csrscan", *args], cwd=cwd, text=True,
+                          capture_output=True, check=False, env={**os.environ, "COLUMNS": "100"})
+
+
+@pytest.fixture
+def here(tmp_path: Path) -> Path:
+    (tmp_path / "draft.md").write_text(DRAFT, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("chek", "draft.md"), "csrscan: error: unknown command 'chek' (did you mean 'check'?); "
+                           "try 'csrscan -h'"),
+    (("compar", "draft.md"), "csrscan: error: unknown command 'compar' (did you mean "
+                             "'compare'?); try 'csrscan -h'"),
+    (("draft.md", "--evidnce"), "csrscan: error: No such option: --evidnce (Possible options: "
+                                "--all-evidence, --evidence); try 'csrscan scan -h'"),
+    (("check", "draft.md", "--requir", "x"), "csrscan: error: No such option: --requir "
+                                             "(Possible options: --require); "
+                                             "try 'csrscan check -h'"),
+])
+def test_a_usage_error_is_one_line_with_a_hint(here: Path, args: tuple[str, ...],
+                                               line: str) -> None:
+    r = _run(here, *args)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [line]
+    assert r.stdout == ""
+
+
+def test_a_file_named_like_a_command_is_still_a_report(here: Path) -> None:
+    (here / "chek").write_text(DRAFT, encoding="utf-8")
+    r = _run(here, "chek")
+    assert r.returncode == 0, r.stderr
+    assert "data_security" in r.stdout
+
+
+def test_all_evidence_alone_quotes_evidence(here: Path) -> None:
+    quoted = _run(here, "draft.md", "--all-evidence", "-f", "markdown")
+    plain = _run(here, "draft.md", "-f", "markdown")
+    assert "数据安全管理制度" in quoted.stdout
+    assert "## Evidence" in quoted.stdout and "## Evidence" not in plain.stdout
