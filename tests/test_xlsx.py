@@ -88,3 +88,21 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_devices_and_links_are_written_through_not_replaced(tmp_path: Path) -> None:
+    import os
+
+    device = tmp_path / "null"
+    os.symlink("/dev/null", device)  # a link to a device: written through, link kept
+    emit("# x\n", device)
+    assert device.is_symlink() and Path("/dev/null").is_char_device()
+    target = tmp_path / "real.md"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    os.symlink(target.name, link)
+    emit("new\n", link)  # the file the link names is replaced; the link stays a link
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new\n"
+    with pytest.raises(CsrscanError, match="No space left on device"):
+        emit("x" * 100_000, Path("/dev/full"))
+    assert Path("/dev/full").is_char_device()
