@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from compare_corpus import SENTENCES
-from compare_helpers import run_main
+from compare_helpers import run_cli, run_main
 
 ONE_EACH = ("-j", "1", "--max-tasks-per-child", "1", "--progress", "none")
+# compare runs in a child process: its workers' coverage is measured there (forked
+# from a child started by coverage), not when forked from the test process
 DRAFT = "# 青禾消费金融2024年社会责任报告\n\n" + SENTENCES["governance"] + "\n"
 
 
@@ -31,7 +33,7 @@ def test_a_cached_document_is_what_the_next_run_reads(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.md").write_text(DRAFT, encoding="utf-8")
     cache = tmp_path / "cache"
-    first = run_main(tmp_path, "compare", "in", "-f", "json", *ONE_EACH, cache=cache)
+    first = run_cli(tmp_path, "compare", "in", "-f", "json", *ONE_EACH, cache=cache)
     assert first.returncode == 0, first.stderr
     assert "data_security.training" not in _found(first.stdout)
     [entry] = _entries(cache)
@@ -41,9 +43,9 @@ def test_a_cached_document_is_what_the_next_run_reads(tmp_path: Path) -> None:
     doc["pages"][0][1] += "\n" + SENTENCES["training"]
     with gzip.open(entry, "wt", encoding="utf-8") as fh:
         json.dump(doc, fh, ensure_ascii=False)
-    second = run_main(tmp_path, "compare", "in", "-f", "json", *ONE_EACH, cache=cache)
+    second = run_cli(tmp_path, "compare", "in", "-f", "json", *ONE_EACH, cache=cache)
     assert "data_security.training" in _found(second.stdout)
-    uncached = run_main(tmp_path, "compare", "in", "-f", "json", "--no-cache", *ONE_EACH,
+    uncached = run_cli(tmp_path, "compare", "in", "-f", "json", "--no-cache", *ONE_EACH,
                         cache=cache)
     assert "data_security.training" not in _found(uncached.stdout)
 
@@ -52,7 +54,7 @@ def test_cache_info_counts_stale_entries_and_clear_empties(tmp_path: Path) -> No
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.md").write_text(DRAFT, encoding="utf-8")
     cache = tmp_path / "cache"
-    assert run_main(tmp_path, "compare", "in", *ONE_EACH, cache=cache).returncode == 0
+    assert run_cli(tmp_path, "compare", "in", *ONE_EACH, cache=cache).returncode == 0
     [entry] = _entries(cache)
     old = cache / "documents" / "f0-csrscan0.0-ingest0" / entry.parent.name / entry.name
     old.parent.mkdir(parents=True)
@@ -73,7 +75,7 @@ def test_a_cache_folder_that_cannot_be_made_only_means_no_cache(tmp_path: Path) 
     scan = run_main(tmp_path, "in/a.md", "-f", "json", cache=blocked)
     assert scan.returncode == 0, scan.stderr
     assert scan.stderr == ""
-    batch = run_main(tmp_path, "compare", "in", "-f", "json", *ONE_EACH, cache=blocked)
+    batch = run_cli(tmp_path, "compare", "in", "-f", "json", *ONE_EACH, cache=blocked)
     assert batch.returncode == 0, batch.stderr
     assert "data_security.governance" in _found(batch.stdout)
 

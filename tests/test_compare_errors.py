@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from compare_corpus import indicators_for, report_text
-from compare_helpers import ROOT, run_main
+from compare_helpers import ROOT, run_cli, run_main
 
 from csrscan.compare.batch import file_sha256
 
@@ -77,7 +77,7 @@ def test_a_bug_and_a_dead_worker_fail_only_their_file(reports: Path) -> None:
 
 
 def test_a_file_that_cannot_be_read_is_an_input_failure(reports: Path) -> None:
-    r = run_main(reports, "compare", "in/qinghe-2024.md", "/proc/self/mem", "-f", "json",
+    r = run_cli(reports, "compare", "in/qinghe-2024.md", "/proc/self/mem", "-f", "json",
                  *ONE_EACH)
     assert r.returncode == 2, r.stderr
     assert [row["path"] for row in json.loads(r.stdout)["rows"]] == ["in/qinghe-2024.md"]
