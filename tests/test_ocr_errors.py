@@ -137,3 +137,28 @@ def test_a_scan_with_a_page_number_is_read_by_ocr(tmp_path: Path) -> None:
     _fake_tesseract(tmp_path / "bin", pages=("1",))  # OCR reads less than the stamp: kept
     assert _error("stamped.pdf") == ("csrscan: error: stamped.pdf: "
                                      "no text found on any of 2 pages, even with OCR")
+
+
+GARBLED = ("佛佛佛佛山市分行制定数据安全管理制度，明确数据安全责任部门与岗位职责，"
+           "全年开展安全培训十二场。")
+
+
+def test_a_garbled_text_layer_is_read_by_ocr_when_ocr_reads_more(tmp_path: Path) -> None:
+    """Runs of one character betray a broken font: OCR's text replaces the layer
+    when it has more Chinese, else the layer stays and the page is flagged."""
+    mb = load_make_bad()
+
+    def draw(c: Any, i: int) -> None:
+        c.setFont(mb.cjk_font(), 10)
+        c.drawString(40, 760, GARBLED)
+    (tmp_path / "garbled.pdf").write_bytes(mb.pdf_bytes(draw))
+    clean = OCR_TEXT + "报告期内开展数据安全培训十二场，覆盖全体员工。"
+    _fake_tesseract(tmp_path / "bin", pages=(clean,))
+    report = _json("garbled.pdf")
+    assert report["warnings"] == ["page 1: read by OCR (check figures against the original)"]
+    assert report["source"]["chars"] == len(clean)
+    _fake_tesseract(tmp_path / "bin", pages=("12",))  # OCR sees only the digits
+    kept = _json("garbled.pdf")
+    assert kept["warnings"] == [
+        "page 1: text layer partly garbled (one character repeated, broken font)"]
+    assert kept["source"]["chars"] == len(GARBLED)
