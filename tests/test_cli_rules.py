@@ -185,3 +185,36 @@ def test_rules_alone_shows_its_commands() -> None:
     assert r.exit_code == 2
     for command in ("list", "show", "validate", "test", "doc", "schema"):
         assert f"  {command} " in r.output
+
+
+CONTEXTUAL = """\
+pack: {id: ctx-pack, version: '0.1', name: 语境包}
+topics:
+  - id: water
+    name: 节约用水
+    context: {any: [用水, 水资源]}
+    indicators:
+      - id: water.saving
+        name: 节水措施
+        patterns: [{any: [节约]}]
+        examples: {pass: [本行大力节约办公场所的用水。], fail: [本行节约纸张。]}
+      - id: water.reuse
+        name: 中水回用
+        patterns: [{any: [回用]}]
+        context: {any: [中水], scope: paragraph}
+        examples: {pass: [本行中水回用。], fail: [本行纸张回用。]}
+"""
+
+
+def test_show_and_doc_state_the_context_a_hit_needs(tmp_path: Path) -> None:
+    pack = write(tmp_path / "ctx.yaml", CONTEXTUAL)
+    topic = run("rules", "show", "water", "--rules", str(pack)).stdout.splitlines()
+    assert ("Counts only with one of these in the same sentence: 用水、水资源 "
+            "(every indicator without its own, and mentions)") in topic
+    reuse = run("rules", "show", "water.reuse", "--rules", str(pack)).stdout.splitlines()
+    assert "- Counts only with one of these in the same paragraph: 中水" in reuse
+    doc = run("rules", "doc", "--rules", str(pack)).stdout.splitlines()
+    # no description: the pack's name is followed by the topic table at once
+    assert doc[4:7] == ["语境包", "", "| topic | name | indicators |"]
+    tested = run("rules", "test", "--rules", str(pack))
+    assert (tested.exit_code, tested.stdout) == (0, "4 passed, 0 failed\n")
