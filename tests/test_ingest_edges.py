@@ -110,3 +110,22 @@ def test_a_config_file_that_fails_when_read(tmp_path: Path, name: str) -> None:
     os.symlink("/proc/self/mem", tmp_path / name)
     assert _error("check", "draft.md", "--no-config", "--config", name) == (
         f"csrscan: error: {name}: cannot read: Input/output error")
+
+
+def test_an_html_file_with_only_a_doctype(tmp_path: Path) -> None:
+    (tmp_path / "blank.html").write_text("<!DOCTYPE html>\n", encoding="utf-8")
+    assert _error("blank.html") == "csrscan: error: blank.html: cannot parse HTML (ParserError)"
+
+
+def test_markdown_comments_over_lines_hide_text_and_entities_are_read(tmp_path: Path) -> None:
+    hidden = "报告期内，本公司未发生重大数据泄露事件。"
+    (tmp_path / "draft.md").write_text(
+        f"# 报告\n\n<!--\n{hidden}\n-->\n\n"
+        "本公司制定《数据安全管理制度》&amp;《个人信息保护办法》，明确数据安全责任部门。\n",
+        encoding="utf-8")
+    r = run("draft.md", "-f", "json", "-e")
+    assert r.exit_code == 0, r.output
+    quotes = {e["text"]: i["id"] for t in json.loads(r.stdout)["topics"]
+              for i in t["indicators"] for e in i["evidence"]}
+    assert quotes == {"本公司制定《数据安全管理制度》&《个人信息保护办法》，明确数据安全责任部门。":
+                      "data_security.governance"}
