@@ -162,3 +162,55 @@ def test_a_garbled_text_layer_is_read_by_ocr_when_ocr_reads_more(tmp_path: Path)
     assert kept["warnings"] == [
         "page 1: text layer partly garbled (one character repeated, broken font)"]
     assert kept["source"]["chars"] == len(GARBLED)
+
+
+def test_ocr_progress_is_shown_on_a_terminal(tmp_path: Path, scanned: str) -> None:
+    """stderr a terminal: one status line updated per page, closed at the end."""
+    import pty
+    import subprocess
+    import sys
+
+    from compare_helpers import cli_env
+
+    _fake_tesseract(tmp_path / "bin")
+    master, slave = pty.openpty()
+    env = cli_env(tmp_path / "cache")
+    env["PATH"] = os.environ["PATH"]
+    with subprocess.Popen([sys.executable, "-m", "csrscan", scanned, "--ocr", "-j", "1",
+                           "-f", "json"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                          stderr=slave, stdin=subprocess.DEVNULL) as proc:
+        os.close(slave)
+        out, _ = proc.communicate(timeout=120)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal's other end is closed: all was read
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.returncode == 0
+    assert json.loads(out)["source"]["pages"] == 3
+    shown = seen.decode()
+    assert [f"OCR page {n}/3" in shown for n in (1, 2, 3)] == [True, True, True]
+    assert shown.endswith("\r\x1b[KOCR: 3 pages read\r\n")  # the terminal turns \n into \r\n
+
+
+def test_a_page_tesseract_takes_too_long_on_is_empty(tmp_path: Path, scanned: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from csrscan.errors import InputError
+    from csrscan.ingest import IngestOptions, path_to_document
+    from csrscan.ingest import ocr as ocr_module
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "tesseract"
+    script.write_text("#!/bin/sh\nif [ \"$1\" = \"--list-langs\" ]; then echo chi_sim; exit 0; fi\n"
+                      "exec sleep 60\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setattr(ocr_module, "TIMEOUT_S", 0.2)
+    with pytest.raises(InputError) as info:
+        path_to_document(scanned, IngestOptions(ocr=True, jobs=1), progress=lambda _: None)
+    assert str(info.value) == "scanned.pdf: no text found on any of 3 pages, even with OCR"
