@@ -84,9 +84,13 @@ def test_click_output_into_a_closed_pipe_is_141(monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_output_to_a_file_on_a_full_disk(draft: Path) -> None:
-    r = _csrscan(draft, "draft.md", "-f", "json", "-o", "/dev/full")
+    """-o names a link to /dev/full (never the device itself: a writer that
+    replaces its target must not be able to replace a device node)."""
+    os.symlink("/dev/full", draft / "full.json")
+    r = _csrscan(draft, "draft.md", "-f", "json", "-o", "full.json")
     assert (r.returncode, r.stderr) == (
-        2, "csrscan: error: /dev/full: cannot write output: No space left on device\n")
+        2, "csrscan: error: full.json: cannot write output: No space left on device\n")
+    assert (draft / "full.json").is_symlink()
 
 
 @pytest.mark.xfail(strict=True, reason="bug: a full disk on stdout is reported as an "
