@@ -150,22 +150,26 @@ def test_resume_with_no_journal_yet_scans_everything(reports: Path) -> None:
     assert json.loads(again.stdout)["rows"] == json.loads(r.stdout)["rows"]
 
 
-def _paths(reports: Path, *args: str) -> list[str]:
-    r = run_main(reports, "compare", "in", "-f", "json", *ONE_EACH, *args)
+def _rows(reports: Path, *args: str) -> list[dict[str, Any]]:
+    r = run_main(reports, "compare", "in", "-f", "json", "-j", "1", "--progress", "none", *args)
     assert r.returncode == 0, r.stderr
-    return [row["path"] for row in json.loads(r.stdout)["rows"]]
+    rows: list[dict[str, Any]] = json.loads(r.stdout)["rows"]
+    return rows
+
+
+def _paths(reports: Path, *args: str) -> list[str]:
+    return [row["path"] for row in _rows(reports, *args)]
 
 
 def test_row_orders_and_the_score_ceiling(reports: Path) -> None:
     by_year = _paths(reports, "--sort", "year")
     assert by_year == ["in/yuanfan-2022.md", "in/qinghe-2023.md", "in/qinghe-2024.md"]
     assert _paths(reports, "--sort", "path", "--reverse") == sorted(by_year, reverse=True)
-    scores = {row["path"]: row["score"] for row in json.loads(run_main(
-        reports, "compare", "in", "-f", "json", *ONE_EACH).stdout)["rows"]}
+    rows = _rows(reports)
+    scores = {row["path"]: row["score"] for row in rows}
     ceiling = sorted(scores.values())[1]
     assert sorted(_paths(reports, "--max-score", str(ceiling))) == sorted(
         p for p, s in scores.items() if s <= ceiling)
-    levels = {row["path"]: row["levels"]["data_security"] for row in json.loads(run_main(
-        reports, "compare", "in", "-f", "json", *ONE_EACH).stdout)["rows"]}
+    levels = {row["path"]: row["levels"]["data_security"] for row in rows}
     by_topic = _paths(reports, "--sort", "data_security")
     assert [levels[p] for p in by_topic] == sorted(levels.values(), reverse=True)
