@@ -125,8 +125,6 @@ def test_validate_folder_errors(tmp_path: Path, files: dict[str, str], target: s
     assert _one_error_line(("rules", "validate", target)) == f"csrscan: error: {message}"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a --rules file that does not exist is "
-                   "reported as 'no pack.yaml in rule pack folder' (packs.load._pack_header)")
 def test_missing_rules_file_is_called_missing() -> None:
     line = _one_error_line(("draft.md", "--rules", "nowhere.yaml"))
     assert line.startswith("csrscan: error: nowhere.yaml: ")
@@ -213,9 +211,6 @@ def test_baseline_folder_that_cannot_be_made() -> None:
     assert line == "csrscan: error: draft.md/base.json: cannot create folder: File exists"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a pack file without a .yaml/.yml suffix passes "
-                   "`rules validate` but --rules answers \"unknown pack 'mini-err' (known: "
-                   "cn-fin-csr)\" without naming the file (packs.load.discover_packs skips it)")
 def test_a_rules_file_without_a_yaml_suffix_is_named(tmp_path: Path) -> None:
     write(tmp_path / "mini.txt", MINI)
     assert run("rules", "validate", "mini.txt").exit_code == 0

@@ -128,8 +128,6 @@ def test_markdown_with_an_embedded_table_stays_markdown(tmp_path: Path) -> None:
     assert _source("draft.md")["format"] == "md"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a text report that starts with 'BM' "
-                   "(BMW, BMS …) is refused as a BMP image (ingest.sniff: two-byte magic)")
 def test_text_starting_with_bm_is_text(tmp_path: Path) -> None:
     (tmp_path / "bmw.txt").write_text(f"BMW 中国 2024 年企业社会责任报告\n\n{TEXT}\n",
                                       encoding="utf-8")

@@ -16,7 +16,6 @@ _FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "a GIF image"),
     (b"II*\x00", "a TIFF image"),
     (b"MM\x00*", "a TIFF image"),
-    (b"BM", "a BMP image"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
      "a legacy Office (.doc/.xls) file (save it as .docx or PDF)"),
     (b"\x1f\x8b", "a gzip archive"),
@@ -59,7 +58,18 @@ def foreign(data: bytes) -> str | None:
             return what
     if data[:12].startswith(b"RIFF") and data[8:12] == b"WEBP":
         return "a WebP image"
+    if _is_bmp(data):
+        return "a BMP image"
     return None
+
+
+def _is_bmp(data: bytes) -> bool:
+    """"BM" alone starts text too (BMW, BMS …): a BMP header also has its two
+    reserved words zero and its pixel offset past the 14-byte file header."""
+    if len(data) < 26 or not data.startswith(b"BM"):
+        return False
+    reserved, offset = data[6:10], int.from_bytes(data[10:14], "little")
+    return reserved == b"\0\0\0\0" and 26 <= offset < len(data) + 1
 
 
 def _zip_names(data: bytes) -> set[str] | None:

@@ -47,8 +47,11 @@ def discover_packs(extra: Sequence[str | Path] = ()) -> dict[str, Path]:
     found = {path.name: path for path in sorted(builtin_rules_dir().iterdir())
              if path.is_dir() and not path.name.startswith("_")}  # _base: shared data
     for path in (Path(p) for p in extra):
-        if path.is_dir() or path.suffix in YAML_SUFFIXES:
-            found[pack_id_of(path)] = path
+        if not path.exists():
+            raise RuleError("no such file or folder (a rule pack)", path=str(path))
+        if not (path.is_dir() or path.suffix in YAML_SUFFIXES):
+            raise RuleError("a rule pack is a folder or a .yaml/.yml file", path=str(path))
+        found[pack_id_of(path)] = path
     return found
 
 

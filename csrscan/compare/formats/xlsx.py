@@ -10,6 +10,7 @@ only once it is complete.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ def write_xlsx(matrix: Matrix, path: Path) -> None:
         with atomic_path(path) as tmp:
             wb.save(tmp)
     except OSError as exc:
+        for ws in wb.worksheets:  # end the sheets' streams, which a failed save left open
+            with contextlib.suppress(Exception):
+                ws.close()
         raise CsrscanError(f"cannot write output: {exc.strerror}", path=str(path)) from None
 
 
