@@ -32,6 +32,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
         yield tmp
+        if mode is not None:  # an earlier file's permissions carry over (a 0600 stays 0600)
+            os.chmod(tmp, stat.S_IMODE(mode))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

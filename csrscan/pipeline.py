@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from csrscan.ingest import IngestOptions, bytes_to_document, read_input
+from csrscan.errors import CsrscanError
+from csrscan.ingest import IngestOptions, bytes_to_document, read_input, sniff_format
 from csrscan.models import Pack, Report
 from csrscan.packs.select import select_pack
 from csrscan.stages import document_to_report
@@ -21,14 +22,22 @@ def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptio
 def scan_bytes(data: bytes, name: str, pack: Pack,
                options: IngestOptions = IngestOptions()) -> Report:
     """Scan a report given as bytes; `name` is what messages and the report call it."""
-    if options.jobs > 1 and not options.ocr and data.startswith(b"%PDF-") \
-            and len(data) <= options.max_bytes:  # else bytes_to_document says why
+    if options.jobs > 1 and not options.ocr and len(data) <= options.max_bytes \
+            and _is_pdf(data, name):  # else bytes_to_document says why
         from csrscan.parallel.split import scan_pdf  # lazy: only PDFs with --jobs > 1
 
         report = scan_pdf(data, name, pack, options)
         if report is not None:
             return report
     return document_to_report(bytes_to_document(data, name, options), pack)
+
+
+def _is_pdf(data: bytes, name: str) -> bool:
+    """A PDF by content and by name, as the one-process scan judges it."""
+    try:
+        return sniff_format(data, name) == "pdf"
+    except CsrscanError:  # a contradiction: the one-process scan words it
+        return False
 
 
 def scan(path: str | Path, pack_id: str | None = None,

@@ -173,3 +173,22 @@ def test_docx_is_read_without_python_docx(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, check=True).stdout
     assert out.split() == ["2", "False"]
+
+
+def test_docx_content_controls_keep_sections_and_table_rows() -> None:
+    """A section break inside a content control still starts a page, and a
+    table row wrapped in a content control is still a row."""
+    inner = ('<w:sdt><w:sdtContent><w:p><w:r><w:t>控件第一段</w:t></w:r></w:p>'
+             '<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>控件结束一节</w:t></w:r></w:p>'
+             '<w:p><w:r><w:t>控件里的下一节</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+    row = ('<w:sdt><w:sdtContent><w:tr><w:tc><w:p><w:r><w:t>包起来的行</w:t></w:r></w:p>'
+           '</w:tc></w:tr></w:sdtContent></w:sdt>')
+
+    def insert(xml: str) -> str:
+        xml = xml.replace("<w:body>", f"<w:body>{inner}", 1)
+        return xml.replace("</w:tbl>", f"{row}</w:tbl>", 1)
+    doc = bytes_to_document(_with_body_xml(_docx(), insert), "c.docx")
+    pages = [p.text.split("\n") for p in doc.pages]
+    assert pages[0] == ["控件第一段", "控件结束一节"]
+    assert pages[1][0] == "控件里的下一节"
+    assert "包起来的行" in pages[1]

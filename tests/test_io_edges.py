@@ -77,3 +77,70 @@ def test_a_folder_without_reports_is_an_error(draft: Path) -> None:
     assert r.stderr.strip().startswith(
         "csrscan: error: empty: no report file here (looked for .pdf")
     assert r.stdout == ""
+
+
+# ---- found in review -----------------------------------------------------------------
+
+def test_many_numbered_lists_are_not_page_numbers_forever(draft: Path) -> None:
+    """1, 2, 3 lists all through a text: bounded work, no RecursionError."""
+    lines = []
+    for k in range(1500):
+        lines += [f"第{k}组事项", "1", "甲项", "2", "乙项", "3", "丙项"]
+    (draft / "lists.txt").write_text("\n".join(lines), encoding="utf-8")
+    r = _run(draft, "lists.txt", "-f", "json")
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_pdf_named_docx_is_refused_with_any_jobs(draft: Path) -> None:
+    from test_parallel_logging import _pdf
+
+    (draft / "r.docx").write_bytes(_pdf(12))
+    one, two = (_run(draft, "r.docx", "-j", jobs) for jobs in ("1", "2"))
+    assert one.returncode == two.returncode == 2
+    refusal = "csrscan: error: r.docx: is a PDF, not a Word .docx document\n"
+    assert one.stderr == two.stderr == refusal
+
+
+def test_a_journal_cut_inside_a_character_resumes(draft: Path) -> None:
+    first = _run(draft, "compare", "draft.md", "--jsonl", "run.jsonl", "-j", "1")
+    assert first.returncode == 0, first.stderr
+    journal = draft / "run.jsonl"
+    journal.write_bytes(journal.read_bytes() + '{"schema": "csrscan.report/1", "公'.encode()[:-1])
+    again = _run(draft, "compare", "draft.md", "--jsonl", "run.jsonl", "--resume", "-j", "1")
+    assert again.returncode == 0, again.stderr
+
+
+def test_an_existing_outputs_permissions_are_kept(draft: Path) -> None:
+    out = draft / "private.json"
+    out.write_text("{}", encoding="utf-8")
+    out.chmod(0o600)
+    assert _run(draft, "draft.md", "-f", "json", "-o", "private.json").returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o600 and out.read_text(encoding="utf-8") != "{}"
+
+
+def test_a_gb18030_manifest_is_read(draft: Path) -> None:
+    (draft / "m.csv").write_bytes("path,company,year\ndraft.md,青禾消费金融,2024\n"
+                                  .encode("gb18030"))
+    r = _run(draft, "compare", "draft.md", "--manifest", "m.csv", "-f", "csv", "-j", "1")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[1].startswith("draft.md,青禾消费金融,2024,")
+
+
+def test_a_missing_file_named_like_a_command_is_a_missing_file(draft: Path) -> None:
+    r = _run(draft, "check.md")
+    assert r.returncode == 2 and r.stderr == "csrscan: error: check.md: no such file\n"
+
+
+def test_stdin_over_the_limit_is_said_so(draft: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "csrscan", "-", "--max-bytes", "10"], cwd=draft,
+                       input=DRAFT, text=True, capture_output=True, check=False)
+    assert r.returncode == 2
+    assert r.stderr == "csrscan: error: <stdin>: standard input is larger than --max-bytes 10\n"
+
+
+def test_a_nan_min_score_is_refused(draft: Path) -> None:
+    (draft / ".csrscan.yaml").write_text("policy:\n  min_score: .nan\n", encoding="utf-8")
+    r = _run(draft, "check", "draft.md")
+    assert r.returncode == 2
+    assert r.stderr.strip().endswith("key 'policy.min_score': must be a number from 0 to 1, "
+                                     "not nan")

@@ -156,7 +156,7 @@ def parse_mapping(raw: Any, origin: str, prefix: str = "", base: Path | None = N
             layer[key] = paths if key == "rules" else paths[0]
         else:
             layer[key] = value
-    return layer
+    return _not_nan(layer, origin, prefix)
 
 
 def _policy_value(key: str, value: Any) -> Any:
@@ -165,6 +165,14 @@ def _policy_value(key: str, value: Any) -> Any:
     if key == "require_indicators":
         return tuple(value)
     return float(value) if key == "min_score" else str(value)
+
+
+def _not_nan(layer: Layer, origin: str, prefix: str) -> Layer:
+    """YAML's .nan is a number the schema lets through, and no score reaches it."""
+    score = layer.get("policy.min_score")
+    if score is not None and score != score:
+        raise _fail(origin, prefix + "policy.min_score", "must be a number from 0 to 1, not nan")
+    return layer
 
 
 def config_schema() -> dict[str, Any]:

@@ -105,10 +105,14 @@ def read_stdin(limit: int) -> bytes:
     if sys.stdin is None:  # started with stdin closed (`csrscan - <&-`)
         raise InputError("standard input is closed", path="<stdin>")
     try:
-        return sys.stdin.buffer.read(limit)
+        data: bytes = sys.stdin.buffer.read(limit)
     except (OSError, ValueError) as exc:  # a closed or unreadable descriptor
         raise InputError(f"cannot read standard input: {getattr(exc, 'strerror', None) or exc}",
                          path="<stdin>") from None
+    if len(data) >= limit:  # only `limit` bytes were read: the input's size is unknown
+        raise InputError(f"standard input is larger than --max-bytes {limit - 1}",
+                         path="<stdin>")
+    return data
 
 
 def stdout_failed(exc: OSError) -> CsrscanError:

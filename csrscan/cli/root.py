@@ -187,7 +187,7 @@ def near_command(word: str) -> str | None:
     """The command a bare word is a near miss of, unless it names an existing path."""
     import difflib
 
-    if os.path.exists(word):
+    if os.path.exists(word) or "." in word or "/" in word:  # check.md is a (missing) file
         return None
     close = difflib.get_close_matches(word, (*SUBCOMMANDS, "scan"), n=1, cutoff=0.75)
     return close[0] if close else None

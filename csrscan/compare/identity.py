@@ -31,6 +31,7 @@ A manifest (`--manifest CSV`) overrides both for the files it names.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -212,10 +213,17 @@ def read_manifest(path: str | Path) -> dict[str, ManifestEntry]:
     """
     p = Path(path)
     try:
-        with p.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+        raw = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read manifest: {exc.strerror}", path=str(p)) from None
+    try:  # UTF-8 (with or without BOM), else GB18030: what Excel saves in China
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(f"manifest is not valid CSV: {exc}", path=str(p)) from None
     if rows and "path" not in rows[0]:
         raise InputError("manifest needs a 'path' column (path,company,year,industry)",
                          path=str(p))

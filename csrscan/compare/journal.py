@@ -27,7 +27,8 @@ def read_journal(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     out = []
-    with path.open(encoding="utf-8") as fh:
+    # a run killed mid-write can cut a character in two: that line is broken too
+    with path.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
             try:
                 obj = json.loads(line)

@@ -85,10 +85,12 @@ def _sections(body: Any) -> list[list[str]]:
                 sections.append([])  # this paragraph closed a section
         elif tag == f"{_W}tbl":
             sections[-1].extend(_table_rows(child))
-        elif tag == f"{_W}sdt":  # content control (e.g. a table of contents)
-            content = child.find(f"{_W}sdtContent")
+        elif tag in (f"{_W}sdt", f"{_W}customXml"):  # content controls, custom markup
+            content = child.find(f"{_W}sdtContent") if tag == f"{_W}sdt" else child
             if content is not None:
-                sections[-1].extend(_sections(content)[0])
+                first, *more = _sections(content)  # a section may end inside one
+                sections[-1].extend(first)
+                sections.extend(more)
     if len(sections) > 1 and not any(s.strip() for s in sections[-1]):
         sections.pop()  # the last sectPr sits in the body, not in a paragraph
     return sections
@@ -111,11 +113,26 @@ def _paragraph_text(p: Any) -> str:
 
 def _table_rows(tbl: Any) -> list[str]:
     rows: list[str] = []
-    for tr in tbl.iterchildren(f"{_W}tr"):
+    for tr in _table_row_elements(tbl):
         cells = []
         for tc in tr.iterchildren(f"{_W}tc"):
             paras = [_paragraph_text(p) for p in tc.iter(f"{_W}p")]
             cell = _HAN_GAP.sub("", " ".join(t.strip() for t in paras if t.strip()))
             cells.append(cell)
         rows.append("\t".join(c for c in cells if c))
+    return rows
+
+
+def _table_row_elements(parent: Any) -> list[Any]:
+    """A table's rows, also those wrapped in a content control or custom markup
+    (a nested table's rows stay with its cell)."""
+    rows: list[Any] = []
+    for child in parent.iterchildren():
+        if child.tag == f"{_W}tr":
+            rows.append(child)
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            rows += _table_row_elements(content) if content is not None else []
+        elif child.tag == f"{_W}customXml":
+            rows += _table_row_elements(child)
     return rows

@@ -73,6 +73,7 @@ _NUMBER_AT_END = re.compile(r"^(?:(\d{1,3})\s+\S.{0,38}|\S.{0,38}?\s+(\d{1,3}))$
 MAX_PAGE_STEP = 10   # OCR misses numbers; spreads number every other page
 MIN_PAGE_LINES = 3   # a page holds a few lines at least
 MIN_MARKERS = 3
+MAX_CHAINS = 8  # page numberings searched for in one text (a restart per part)
 
 
 def page_number_of(text: str) -> int | None:
@@ -93,21 +94,28 @@ def page_marker_lines(lines: Sequence[str]) -> list[int]:
     number its financial statements anew: the text before and after the
     longest chain is searched again.
     """
-    return _chains(lines, 0, len(lines))
+    values = [page_number_of(line) for line in lines]
+    found: list[int] = []
+    ranges = [(0, len(lines))]
+    # a report numbers its pages anew a few times at most; lists numbered 1, 2, 3
+    # all through a text must not make this a search per list (slow, and deep)
+    for _ in range(MAX_CHAINS):
+        chain: list[int] = []
+        while ranges and not chain:
+            lo, hi = ranges.pop()
+            chain = _longest_chain(values, lo, hi)
+        if not chain:
+            break
+        found += chain
+        ranges += [(lo, chain[0]), (chain[-1] + 1, hi)]
+    return sorted(found)
 
 
-def _chains(lines: Sequence[str], lo: int, hi: int) -> list[int]:
-    chain = _longest_chain(lines, lo, hi)
-    if not chain:
-        return []
-    return [*_chains(lines, lo, chain[0]), *chain, *_chains(lines, chain[-1] + 1, hi)]
-
-
-def _longest_chain(lines: Sequence[str], lo: int, hi: int) -> list[int]:
+def _longest_chain(values: Sequence[int | None], lo: int, hi: int) -> list[int]:
     best: dict[int, tuple[int, int]] = {}   # page value -> (chain length, line index)
     back: dict[int, int] = {}               # line index -> previous line index in chain
     for i in range(lo, hi):
-        value = page_number_of(lines[i])
+        value = values[i]
         if value is None:
             continue
         length, prev = 1, -1
