@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from typer.testing import CliRunner, Result
@@ -74,3 +75,12 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def isolate(monkeypatch: Any, tmp_path: Path) -> None:
+    """Run in tmp_path with its own cache and no CI environment (GitHub's
+    variables change check's default format and add a step summary)."""
+    monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.chdir(tmp_path)

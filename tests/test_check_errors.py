@@ -8,15 +8,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from checkutil import DRAFT_COVERED, DRAFT_NONE, run, write
+from checkutil import DRAFT_COVERED, DRAFT_NONE, isolate, run, write
 
 
 @pytest.fixture(autouse=True)
 def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    monkeypatch.chdir(tmp_path)
+    isolate(monkeypatch, tmp_path)
     write(tmp_path / "covered.md", DRAFT_COVERED)
 
 

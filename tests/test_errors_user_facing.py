@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from checkutil import DRAFT_PARTIAL, run, write
+from checkutil import DRAFT_PARTIAL, isolate, run, write
 
 MINI = """\
 pack: {id: mini-err, version: '1.0', name: 迷你}
@@ -38,10 +38,7 @@ def _with_head(extra: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    monkeypatch.chdir(tmp_path)
+    isolate(monkeypatch, tmp_path)
     write(tmp_path / "draft.md", DRAFT_PARTIAL)
 
 
