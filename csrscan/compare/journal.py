@@ -11,12 +11,11 @@ is rewritten without the lines of files that will be scanned again.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from csrscan.atomic import atomic_path
 from csrscan.compare.batch import ERROR_SCHEMA, Outcome, file_sha256
 from csrscan.errors import CsrscanError
 from csrscan.render.report import SCHEMA as REPORT_SCHEMA
@@ -117,7 +116,5 @@ def dump_line(obj: dict[str, Any]) -> str:
 
 def _rewrite(path: Path, lines: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         fh.writelines(dump_line(obj) for obj in lines)
-    os.replace(tmp, path)

@@ -14,13 +14,12 @@ import contextlib
 import gzip
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from csrscan.atomic import atomic_path
 from csrscan.models import Document, Page
 from csrscan.version import __version__
 
@@ -59,16 +58,11 @@ class DocumentCache:
 
     def put(self, doc: Document) -> None:
         target = self.entry(doc.sha256)
-        try:
+        with contextlib.suppress(OSError):  # a read-only or full cache: no caching
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb",
-                                                           compresslevel=1, mtime=0) as gz:
+            with atomic_path(target) as tmp, tmp.open("wb") as raw, \
+                    gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as gz:
                 gz.write(json.dumps(document_to_dict(doc), ensure_ascii=False).encode())
-            os.replace(tmp, target)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
 
 
 def options_key(ocr: bool, encoding: str | None) -> str:

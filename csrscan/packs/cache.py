@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 import sys
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from csrscan.atomic import atomic_path
 from csrscan.cachedir import cache_root
 from csrscan.errors import RuleError
 from csrscan.models import Grading, Indicator, Pack, Pattern, Topic
@@ -102,9 +102,8 @@ def _store(entry: Path, value: object) -> None:
     """Write atomically; a read-only or full cache just means no caching."""
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, entry)
+        with atomic_path(entry) as tmp:
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         _prune(entry)
     except OSError:
         pass
