@@ -130,6 +130,7 @@ def _matches(text: str, raw: list[tuple[int, int, int]], ids: set[int], cp: Comp
     candidates = _candidates(spans, cp).union(with_regex)
     results: list[Match] = []
     figure = None
+    strengths: dict[str, Strength] = {}
     for k in sorted(candidates):
         if not cp.exclude_ids[k].isdisjoint(ids):
             continue
@@ -146,7 +147,13 @@ def _matches(text: str, raw: list[tuple[int, int, int]], ids: set[int], cp: Comp
             figure = grading.has_figure(text, cp.pack.grading)
         if ind.indicator.quantitative and not figure:
             continue
-        strength = grading.grade(text, cp.pack.grading, subjects or cp.subjects, figure, found)
+        # the grade depends on the sentence and the clauses holding the terms:
+        # indicators whose terms share clauses share it, judged once
+        clauses = grading.clauses_of(text, found)
+        if clauses not in strengths:
+            strengths[clauses] = grading.grade(text, cp.pack.grading, subjects or cp.subjects,
+                                               figure, clauses=clauses)
+        strength = strengths[clauses]
         results.append(((ind.indicator.id, found, strength),
                         None if isinstance(need, bool) else need))
     return tuple(results)

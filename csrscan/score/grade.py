@@ -144,19 +144,23 @@ def has_figure(norm: str, grading: Grading) -> bool:
 
 
 def grade(norm: str, grading: Grading, subjects: Sequence[str] | None = None,
-          figure: bool | None = None, terms: Sequence[str] = ()) -> Strength:
+          figure: bool | None = None, terms: Sequence[str] = (),
+          clauses: str | None = None) -> Strength:
     """How strong a piece of evidence is, from its own sentence.
 
     `subjects`: the company's names (default: the grading's); `figure`:
     has_figure(norm) when the caller already knows it; `terms`: the matched
-    words, whose clauses say whether the evidence is rule talk.
+    words, whose clauses say whether the evidence is rule talk (`clauses`:
+    clauses_of(norm, terms) when the caller already knows it).
     """
     g = grader(grading)
     own = g.subjects if subjects is None else subjects
     # rule talk in the evidence's own clauses, a third party's figure, the
     # industry or a regulator: what others do or should do, unless the
     # company names itself in the sentence
-    talk = _found(g.normative, clauses_of(norm, terms)) or _found(g.others, norm)
+    if clauses is None:
+        clauses = clauses_of(norm, terms)
+    talk = _found(g.normative, clauses) or _found(g.others, norm)
     if talk and not _own(g, norm, own):
         return "statement"
     # a goal looks ahead: 截至2024年末 / 已 date a figure already reached
