@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -98,8 +99,15 @@ def identify(doc: Document) -> Identity:
     whole = "\n".join(p.text for p in doc.pages)
     company, company_rule = company_of(whole, doc.path)
     year, year_rule = year_of(whole, doc.path)
-    return Identity(company=company, year=year, company_rule=company_rule,
+    return Identity(company=canonical_name(company), year=year, company_rule=company_rule,
                     year_rule=year_rule)
+
+
+def canonical_name(name: str) -> str:
+    """The name in NFKC form: reports, registries and manifests write the same
+    company with full- or half-width brackets (（集团） / (集团)) and Latin letters;
+    one spelling lets rows of one company group across years and match a list."""
+    return unicodedata.normalize("NFKC", name)
 
 
 def _flat(text: str) -> str:
@@ -116,7 +124,8 @@ def _title_end(text: str) -> int:
 
 
 def company_of(text: str, path: str) -> tuple[str, str]:
-    whole = _flat(text)
+    # names are searched in NFKC form so full-width Latin (ＴＣＬ) is a name's part
+    whole = canonical_name(_flat(text))
     head = whole[:HEAD_CHARS]
     name = best_legal_name(head, _title_end(head), whole)
     if name:

@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from csrscan.compare.batch import Outcome
-from csrscan.compare.identity import Identity, ManifestEntry, apply_manifest
+from csrscan.compare.identity import Identity, ManifestEntry, apply_manifest, canonical_name
 from csrscan.errors import ConfigError
 
 SORT_KEYS = ("company", "year", "score", "path")
@@ -169,11 +169,16 @@ def _keep(row: Row, q: Query, ids: list[str]) -> bool:
         return False
     if q.max_score is not None and row.score > q.max_score:
         return False
-    if q.companies and not any(c.lower() in row.company.lower() for c in q.companies):
+    if q.companies and not any(_fold(c) in _fold(row.company) for c in q.companies):
         return False
     if q.years and row.year not in q.years:
         return False
     return all(row.levels[ids.index(t)] == 0 for t in q.missing)
+
+
+def _fold(name: str) -> str:
+    # `--company (集团)` finds 平安（集团）: both sides in one spelling, any case.
+    return canonical_name(name).casefold()
 
 
 def _sort_key(sort: str, ids: list[str]) -> Any:
