@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -116,9 +117,9 @@ FILLER = "我们坚持稳健经营，持续完善治理结构。\n" * 3
     ("目錄\n釋義\n「本公司」、「本行」均指澄江銀行股份有限公司\n" + FILLER, "澄江銀行股份有限公司"),
     # 以 … 为主体
     ("关于本报告\n组织范围：本报告以远岫保险（集团）股份有限公司为主体，涵盖各子公司。\n",
-     "远岫保险(集团)股份有限公司"),
+     "远岫保险（集团）股份有限公司"),
     ("關於本報告\n組織範圍：本報告以遠岫保險（集團）股份有限公司為主體，涵蓋各附屬公司。\n",
-     "遠岫保險(集團)股份有限公司"),
+     "遠岫保險（集團）股份有限公司"),
     # 本报告是 …
     ("序言\n本报告是北岭电气股份有限公司第五份环境与社会责任报告。\n", "北岭电气股份有限公司"),
     ("序言\n本報告是北嶺電氣股份有限公司（「本公司」）第五份環境與社會責任報告。\n",
@@ -262,13 +263,20 @@ def test_matrix_outputs_mark_a_guessed_identity() -> None:
     assert [r[-1] for r in table[1:]] == ["0", "1"]
 
 
-@pytest.mark.parametrize("text,company", [
-    ("关于本报告\n本报告以远岫保险（集团）股份有限公司为主体。\n", "远岫保险(集团)股份有限公司"),
-    ("关于本报告\n本报告以远岫保险(集团)股份有限公司为主体。\n", "远岫保险(集团)股份有限公司"),
-    ("关于本报告\n本报告以ＴＣＬ青岚科技股份有限公司为主体。\n", "TCL青岚科技股份有限公司"),
-])
-def test_one_company_has_one_spelling_whatever_its_character_width(
-        text: str, company: str) -> None:
-    # rows of one company group across years and match a manifest however a
-    # report writes brackets and Latin letters (NFKC); quotes keep the report's text
-    assert identify(doc(text)).company == company
+def test_one_company_spelt_two_ways_is_one_trend_and_one_filter(tmp_path: Path) -> None:
+    # the 2023 report writes （集团）, the 2024 one (集团): one company in the
+    # trends and for --company, each row keeping its own report's spelling
+    from compare_helpers import run_main
+
+    body = "本公司建立客户信息保护制度，开展数据安全培训12场。\n" * 3
+    (tmp_path / "in").mkdir()
+    for year, name in ((2023, "远岫保险（集团）股份有限公司"), (2024, "远岫保险(集团)股份有限公司")):
+        (tmp_path / "in" / f"r{year}.txt").write_text(
+            f"{name}\n{year}年社会责任报告\n本报告以{name}为主体。\n" + body, encoding="utf-8")
+    res = run_main(tmp_path, "compare", "in", "-f", "json", "--no-cache", "-j", "1",
+                   "--progress", "none", "--company", "远岫保险(集团)")
+    matrix = json.loads(res.stdout)
+    assert {r["year"]: r["company"] for r in matrix["rows"]} == {
+        2023: "远岫保险（集团）股份有限公司", 2024: "远岫保险(集团)股份有限公司"}
+    assert {(t["company"], t["from_year"], t["to_year"]) for t in matrix["trends"]} == {
+        ("远岫保险（集团）股份有限公司", 2023, 2024)}

@@ -99,14 +99,14 @@ def identify(doc: Document) -> Identity:
     whole = "\n".join(p.text for p in doc.pages)
     company, company_rule = company_of(whole, doc.path)
     year, year_rule = year_of(whole, doc.path)
-    return Identity(company=canonical_name(company), year=year, company_rule=company_rule,
+    return Identity(company=company, year=year, company_rule=company_rule,
                     year_rule=year_rule)
 
 
 def canonical_name(name: str) -> str:
-    """The name in NFKC form: reports, registries and manifests write the same
-    company with full- or half-width brackets (（集团） / (集团)) and Latin letters;
-    one spelling lets rows of one company group across years and match a list."""
+    """The name in NFKC form, to compare names, not to show them: reports and
+    registries write one company with full- or half-width brackets (（集团） /
+    (集团)) and Latin letters, and a row shows the spelling of its own report."""
     return unicodedata.normalize("NFKC", name)
 
 
@@ -124,8 +124,7 @@ def _title_end(text: str) -> int:
 
 
 def company_of(text: str, path: str) -> tuple[str, str]:
-    # names are searched in NFKC form so full-width Latin (ＴＣＬ) is a name's part
-    whole = canonical_name(_flat(text))
+    whole = _flat(text)
     head = whole[:HEAD_CHARS]
     name = best_legal_name(head, _title_end(head), whole)
     if name:

@@ -198,13 +198,16 @@ def _sort_key(sort: str, ids: list[str]) -> Any:
 
 def company_years(rows: Iterable[Row]) -> dict[str, list[Row]]:
     """Per company, one row per year (the best score, then the first path)."""
+    # one company spelt （集团） in one year's report and (集团) in the next is
+    # one company: rows group by the folded name, shown as first spelt
     best: dict[tuple[str, int], Row] = {}
     for r in sorted(rows, key=lambda r: (-r.score, r.path)):
         if r.company and r.year is not None:
-            best.setdefault((r.company, r.year), r)
+            best.setdefault((_fold(r.company), r.year), r)
     out: dict[str, list[Row]] = {}
-    for (company, _), r in sorted(best.items()):
-        out.setdefault(company, []).append(r)
+    label: dict[str, str] = {}
+    for (key, _), r in sorted(best.items()):
+        out.setdefault(label.setdefault(key, r.company), []).append(r)
     return out
 
 
