@@ -270,7 +270,8 @@ def test_one_company_spelt_two_ways_is_one_trend_and_one_filter(tmp_path: Path) 
 
     body = "本公司建立客户信息保护制度，开展数据安全培训12场。\n" * 3
     (tmp_path / "in").mkdir()
-    for year, name in ((2023, "远岫保险（集团）股份有限公司"), (2024, "远岫保险(集团)股份有限公司")):
+    spellings = ((2023, "远岫保险（集团）股份有限公司"), (2024, "远岫保险(集团)股份有限公司"))
+    for year, name in spellings:
         (tmp_path / "in" / f"r{year}.txt").write_text(
             f"{name}\n{year}年社会责任报告\n本报告以{name}为主体。\n" + body, encoding="utf-8")
     res = run_main(tmp_path, "compare", "in", "-f", "json", "--no-cache", "-j", "1",
