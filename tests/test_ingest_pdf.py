@@ -74,7 +74,7 @@ def test_garbled_fast_path_falls_back_to_pdfminer(monkeypatch: pytest.MonkeyPatc
     data = mb.pdf_bytes(lambda c, i: _draw_lines(c, mb.cjk_font(), LINES), pages=2)
     garbage = "".join(chr(0x9F00 + k) for k in range(60))  # rare Han: fails the check
 
-    def fake(page: Any) -> str:
+    def fake(textpage: Any) -> str:
         return garbage
 
     monkeypatch.setattr(ingest_pdf, "_pdfium_text", fake)

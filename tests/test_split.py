@@ -446,14 +446,16 @@ def test_pages_read_by_pdfminer_do_not_depend_on_reading_order(
         index_of = {}
         for i in range(PAGES):
             page = doc[i]
-            index_of[ingest_pdf._pdfium_text(page)] = i
+            textpage = page.get_textpage()
+            index_of[ingest_pdf._pdfium_text(textpage)] = i
+            textpage.close()
             page.close()
     finally:
         doc.close()
     real_text, real_miner = ingest_pdf._pdfium_text, PdfminerPages.text
 
-    def garbled(page: Any) -> str:
-        raw = real_text(page)
+    def garbled(textpage: Any) -> str:
+        raw = real_text(textpage)
         return "(cid:12)(cid:34)(cid:56) " * 30 if index_of.get(raw) in (fails, other) else raw
 
     def chokes(self: PdfminerPages, index: int) -> str | None:
@@ -523,7 +525,7 @@ def test_a_failure_while_split_gives_the_one_process_error(
     from csrscan.errors import InputError
     from csrscan.ingest import pdf as ingest_pdf
 
-    def hostile(page: Any, text: str) -> str:
+    def hostile(page: Any, text: str, textpage: Any = None) -> str:
         raise RecursionError("maximum recursion depth exceeded")
     monkeypatch.setattr(ingest_pdf, "page_table_rows", hostile)
     messages = []

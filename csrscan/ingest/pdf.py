@@ -164,8 +164,19 @@ def _read_page(doc: Any, fallback: _Fallback, index: int, issues: _Issues,
 
 def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issues,
                       ocr: OcrFn | None) -> Page:
+    # one text page serves the text and the table cells: loading it is as
+    # costly as reading the page
+    textpage = page.get_textpage()
+    try:
+        return _read_text_page(page, textpage, fallback, index, issues, ocr)
+    finally:
+        textpage.close()
+
+
+def _read_text_page(page: Any, textpage: Any, fallback: _Fallback, index: int,
+                    issues: _Issues, ocr: OcrFn | None) -> Page:
     number = index + 1
-    raw = _pdfium_text(page)
+    raw = _pdfium_text(textpage)
     if not raw.strip():
         return _no_text(page, number, issues, ocr, "no text layer")
     if len("".join(raw.split())) < SCAN_TEXT_CHARS and image_share(page) > 0.5:
@@ -184,7 +195,7 @@ def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issue
         if ocr is not None:
             return _ocr_garbled(page, number, text, issues, ocr)
         issues.add("runs", number)
-    text = page_table_rows(page, text)
+    text = page_table_rows(page, text, textpage)
     return Page(number, text, "text", 1)
 
 
@@ -216,12 +227,9 @@ def image_share(page: Any) -> float:
     return min(1.0, area / max(1.0, float(width) * float(height)))
 
 
-def _pdfium_text(page: Any) -> str:
-    textpage = page.get_textpage()
-    try:
-        return str(textpage.get_text_range())
-    finally:
-        textpage.close()
+def _pdfium_text(textpage: Any) -> str:
+    """The text of a page's PDFium text page (a seam the tests replace)."""
+    return str(textpage.get_text_range())
 
 
 def _tidy(raw: str) -> str:

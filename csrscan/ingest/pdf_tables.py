@@ -42,14 +42,17 @@ class Grid:
     vertical: list[Rule]
 
 
-def page_table_rows(page: Any, text: str) -> str:
-    """`text` plus the rows of the page's ruled tables that it lacks."""
+def page_table_rows(page: Any, text: str, textpage: Any = None) -> str:
+    """`text` plus the rows of the page's ruled tables that it lacks.
+
+    `textpage`: the page's text page when the caller has it open (loading one
+    costs as much as reading the page's text)."""
     grid = find_rules(page)
     if grid is None:
         return text
     flat = _squash(text)
     rows: list[str] = []
-    for row in _grid_rows(page, grid, flat):
+    for row in _grid_rows(page, grid, flat, textpage):
         if _squash(row) not in flat and row not in rows:
             rows.append(row)
     return text + "\n" + "\n".join(rows) if rows else text
@@ -58,34 +61,44 @@ def page_table_rows(page: Any, text: str) -> str:
 def find_rules(page: Any) -> Grid | None:
     """Ruling lines and cell edges drawn on the page (None: no grid at all)."""
     import pypdfium2.raw as pdfium_c
-    count_objects, get_object, object_type = _object_calls()
+    calls = _object_calls()
     raw = ctypes.cast(page.raw, ctypes.c_void_p).value
-    count = count_objects(raw)
+    count = calls.count_objects(raw)
     if count > _MAX_OBJECTS:
         return None
     # every object is visited, so the two calls per object are the cost
-    paths = [obj for obj in map(get_object, [raw] * count, range(count))
+    object_type = calls.object_type
+    paths = [obj for obj in map(calls.get_object, [raw] * count, range(count))
              if object_type(obj) == pdfium_c.FPDF_PAGEOBJ_PATH]
     grid = Grid([], [])
-    box = [ctypes.c_float() for _ in range(4)]
+    left, bottom, right, top = box = [ctypes.c_float() for _ in range(4)]
     for obj in paths:
-        handle = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
-        segments = pdfium_c.FPDFPath_CountSegments(handle)
-        if segments < MIN_SEGMENTS and pdfium_c.FPDFPageObj_GetBounds(handle, *box):
-            _add_edges(grid, *(b.value for b in box), rect=segments <= 5)
+        segments = calls.count_segments(obj)
+        if segments < MIN_SEGMENTS and calls.get_bounds(obj, *box):
+            _add_edges(grid, left.value, bottom.value, right.value, top.value,
+                       rect=segments <= 5)
     if len(grid.horizontal) < 2 or len(grid.vertical) < 2:
         return None
     return grid
 
 
+@dataclass(frozen=True, slots=True)
+class _Calls:
+    count_objects: Any
+    get_object: Any
+    object_type: Any
+    count_segments: Any
+    get_bounds: Any
+
+
 @cache
-def _object_calls() -> tuple[Any, Any, Any]:
-    """PDFium's object getters with plain-address types, holding the GIL.
+def _object_calls() -> _Calls:
+    """PDFium's object calls with plain-address types, holding the GIL.
 
     pypdfium2's bindings wrap every returned handle in a ctypes pointer
     object and release the GIL per call: 3.5 µs an object.  Re-typed on the
     same function addresses they take 2 µs, which matters on pages with
-    hundreds of text objects.
+    hundreds of text objects (and thousands of cell rectangles).
     """
     import pypdfium2.raw as pdfium_c
 
@@ -93,10 +106,12 @@ def _object_calls() -> tuple[Any, Any, Any]:
         address = ctypes.cast(fn, ctypes.c_void_p).value or 0
         return ctypes.PYFUNCTYPE(restype, *argtypes)(address)
 
-    vp, num = ctypes.c_void_p, ctypes.c_int
-    return (retype(pdfium_c.FPDFPage_CountObjects, num, vp),
-            retype(pdfium_c.FPDFPage_GetObject, vp, vp, num),
-            retype(pdfium_c.FPDFPageObj_GetType, num, vp))
+    vp, num, fp = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float)
+    return _Calls(retype(pdfium_c.FPDFPage_CountObjects, num, vp),
+                  retype(pdfium_c.FPDFPage_GetObject, vp, vp, num),
+                  retype(pdfium_c.FPDFPageObj_GetType, num, vp),
+                  retype(pdfium_c.FPDFPath_CountSegments, num, vp),
+                  retype(pdfium_c.FPDFPageObj_GetBounds, num, vp, fp, fp, fp, fp))
 
 
 def _add_edges(grid: Grid, left: float, bottom: float, right: float, top: float, *,
@@ -111,31 +126,67 @@ def _add_edges(grid: Grid, left: float, bottom: float, right: float, top: float,
         grid.vertical += [Rule(left, bottom, top), Rule(right, bottom, top)]
 
 
-def _grid_rows(page: Any, grid: Grid, flat: str) -> list[str]:
+def _grid_rows(page: Any, grid: Grid, flat: str, textpage: Any = None) -> list[str]:
     """Rows of the grid's tables: bands between horizontal rules, cut by the
     vertical rules crossing them, kept only when they look like a KPI table."""
-    textpage = page.get_textpage()
+    tables = [t for t in _tables(_band_boxes(grid)) if len(t[0]) <= MAX_COLUMNS]
+    if not tables:
+        return []
+    own = textpage is None
+    textpage = page.get_textpage() if own else textpage
     try:
-        bands: list[list[str]] = []
-        ys = _snap(sorted({r.pos for r in grid.horizontal}, reverse=True))
-        for top, bottom in pairwise(ys):
-            mid = (top + bottom) / 2
-            xs = _snap(sorted({v.pos for v in grid.vertical
-                               if v.start - SNAP <= mid <= v.end + SNAP}))
-            bands.append([_cell_text(textpage, left, bottom, right, top)
-                          for left, right in pairwise(xs)])
+        read = [_read_table(textpage, table, flat) for table in tables]
     finally:
-        textpage.close()
+        if own:
+            textpage.close()
     rows: list[str] = []
-    for table in _tables(bands):
-        if _looks_like_kpis(table, flat):
+    for table in read:
+        if table is not None and _looks_like_kpis(table, flat):
             rows += ["\t".join(c for c in band if c) for band in table]
     return rows
 
 
-def _tables(bands: list[list[str]]) -> list[list[list[str]]]:
+Box = tuple[float, float, float, float]  # left, bottom, right, top
+
+
+def _band_boxes(grid: Grid) -> list[list[Box]]:
+    """The cells of each band between horizontal rules, top to bottom (geometry
+    only: which bands form a table is known before any text is read)."""
+    # A sweep down the page: a band's columns are the vertical rules crossing
+    # its middle. Testing every rule against every band cost ~1.5 M
+    # comparisons on a 310-page annual report; a rule enters the sweep when
+    # the middles reach its top and leaves for good below its bottom.
+    by_top = sorted(grid.vertical, key=lambda v: v.end, reverse=True)
+    entered = 0
+    crossing: list[Rule] = []
+    bands: list[list[Box]] = []
+    ys = _snap(sorted({r.pos for r in grid.horizontal}, reverse=True))
+    for top, bottom in pairwise(ys):
+        mid = (top + bottom) / 2  # decreasing from band to band
+        while entered < len(by_top) and by_top[entered].end + SNAP >= mid:
+            crossing.append(by_top[entered])
+            entered += 1
+        crossing = [v for v in crossing if v.start - SNAP <= mid]
+        xs = _snap(sorted({v.pos for v in crossing}))
+        bands.append([(left, bottom, right, top) for left, right in pairwise(xs)])
+    return bands
+
+
+def _read_table(textpage: Any, table: list[list[Box]], flat: str) -> list[list[str]] | None:
+    """The table's cell texts; None as soon as one cell is too long or not in
+    the text layer (such a table is prose in layout boxes, never a KPI table)."""
+    out: list[list[str]] = []
+    for band in table:
+        cells = [_cell_text(textpage, *box) for box in band]
+        if any(len(c) > MAX_CELL or _squash(c) not in flat for c in cells if c):
+            return None
+        out.append(cells)
+    return out
+
+
+def _tables(bands: list[list[Box]]) -> list[list[list[Box]]]:
     """Runs of consecutive bands with the same number (>= 2) of cells."""
-    runs: list[list[list[str]]] = []
+    runs: list[list[list[Box]]] = []
     for band in bands:
         if len(band) >= 2 and runs and len(runs[-1][-1]) == len(band):
             runs[-1].append(band)
