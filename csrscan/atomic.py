@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield path  # a device, a pipe: no file of ours to swap in
         return
     target = path.resolve() if path.is_symlink() else path
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     try:
         yield tmp
         if mode is not None:  # an earlier file's permissions carry over (a 0600 stays 0600)

@@ -164,8 +164,7 @@ def _read_page(doc: Any, fallback: _Fallback, index: int, issues: _Issues,
 
 def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issues,
                       ocr: OcrFn | None) -> Page:
-    # one text page serves the text and the table cells: loading it is as
-    # costly as reading the page
+    # one text page serves text and table cells (loading one costs a page's read)
     textpage = page.get_textpage()
     try:
         return _read_text_page(page, textpage, fallback, index, issues, ocr)
