@@ -53,6 +53,8 @@ FORMATS: tuple[Format, ...] = (
     Format("table", "scan", "csrscan.render.table:print_report", "the gap table", "console"),
     Format("json", "scan", "csrscan.render.report:json_chunks", "csrscan.report/1 JSON"),
     Format("markdown", "scan", "csrscan.render.report:render_markdown", "the table as Markdown"),
+    Format("html", "scan", "csrscan.render.html_report:render_html",
+           "an offline page: chart, topic cards, evidence, gaps"),
     Format("table", "check", f"{_CHECK}.text:render_check_table", "verdict and findings"),
     Format("json", "check", f"{_CHECK}.text:render_check_json", "csrscan.check/1 JSON"),
     Format("markdown", "check", f"{_CHECK}.text:render_check_markdown", "a PR comment"),
