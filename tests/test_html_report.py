@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+from browser_support import browser, errors, load, needs_browser, screenshot
 from compare_helpers import run_main
+
+__all__ = ["browser"]  # the fixture, imported for the browser test
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -92,3 +96,29 @@ def test_sample_page_is_small_and_offline(tmp_path: Path) -> None:
     for attr in ('src="http', "src='http", 'href="http', "@import", "url("):
         assert attr not in text
     assert text.count('class="card') == 12 and "<blockquote>" in text
+
+
+@needs_browser
+def test_sample_page_in_chromium(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    sample = ROOT / "samples" / "huixin_consumer_finance_2024.pdf"
+    res = run_main(tmp_path, "scan", str(sample), "-f", "html", "-o", "s.html")
+    assert res.returncode == 0, res.stderr
+    report = json.loads(run_main(tmp_path, "scan", str(sample), "-f", "json").stdout)
+    assert errors(load(browser, tmp_path / "s.html")) == []
+    screenshot(browser, tmp_path / "report-1366x768.png")
+    cards = browser.find_elements(By.CSS_SELECTOR, "section.card")
+    assert [c.get_attribute("id") for c in cards] == [f"t-{t['id']}" for t in report["topics"]]
+    chart = browser.find_element(By.CSS_SELECTOR, "svg.chart")
+    assert chart.is_displayed() and chart.size["width"] > 600
+    # a topic name in the chart links to its card
+    partial = next(t for t in report["topics"] if t["status"] == "partial")
+    chart.find_element(By.XPATH, f".//*[local-name()='text' and text()='{partial['name']}']"
+                       ).click()
+    assert browser.current_url.endswith(f"#t-{partial['id']}")
+    card = browser.find_element(By.ID, f"t-{partial['id']}")
+    assert "部分" in card.text and card.location["y"] >= 0
+    missing = [i for t in report["topics"] for i in t["indicators"] if not i["found"]]
+    rows = browser.find_elements(By.CSS_SELECTOR, "section.gaps tbody tr")
+    assert [r.get_attribute("id") for r in rows] == [f"gap-{i['id']}" for i in missing]

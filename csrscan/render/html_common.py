@@ -97,7 +97,7 @@ def bar_chart(rows: list[tuple[str, str, list[tuple[float, str]], str]], title: 
               width: int = 760) -> str:
     """A horizontal bar chart as inline SVG: each row is (label, link, segments, note),
     segments are (share 0..1, colour) laid end to end."""
-    label_w, note_w, row_h = 210, 150, 24
+    label_w, note_w, row_h = 210, 150, 20
     bar_w = width - label_w - note_w
     height = row_h * len(rows) + 8
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" '
@@ -105,18 +105,18 @@ def bar_chart(rows: list[tuple[str, str, list[tuple[float, str]], str]], title: 
              f"<title>{escape(title)}</title>"]
     for n, (text, link, segments, note) in enumerate(rows):
         y = 4 + n * row_h
-        parts.append(f'<a href="{escape(link)}"><text x="{label_w - 8}" y="{y + 16}" '
+        parts.append(f'<a href="{escape(link)}"><text x="{label_w - 8}" y="{y + 15}" '
                      f'text-anchor="end">{escape(text)}</text></a>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="14" '
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="13" '
                      'fill="#eee"/>')
         x = float(label_w)
         for share, colour in segments:
             w = max(0.0, min(1.0, share)) * bar_w
             if w > 0:
-                parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="14" '
+                parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="13" '
                              f'fill="{colour}"/>')
             x += w
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 16}" class="note">'
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}" class="note">'
                      f"{escape(note)}</text>")
     parts.append("</svg>")
     return "".join(parts)
