@@ -64,7 +64,7 @@ FORMATS: tuple[Format, ...] = (
     Format("table", "diff", "csrscan.check.diff:render_diff_table", "what changed"),
     Format("json", "diff", "csrscan.check.diff:render_diff_json", "csrscan.diff/1 JSON"),
     Format("markdown", "diff", "csrscan.check.diff:render_diff_markdown", "a PR comment"),
-    Format("table", "compare", f"{_MATRIX}.matrix:print_matrix", "the matrix", "console"),
+    Format("table", "compare", f"{_MATRIX}.table:print_matrix", "the matrix", "console"),
     Format("csv", "compare", f"{_MATRIX}.matrix:render_csv", "one row a report"),
     Format("json", "compare", f"{_MATRIX}.matrix:render_json", "csrscan.matrix/1 JSON"),
     Format("jsonl", "compare", "", "one report per line, streamed", "stream"),
