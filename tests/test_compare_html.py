@@ -172,3 +172,15 @@ def _indicators(topic: str) -> list[str]:
     from csrscan.packs.select import select_pack
 
     return [i.id for t in select_pack(None, ()).topics if t.id == topic for i in t.indicators]
+
+
+def test_a_batch_of_failures_only_still_renders(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.pdf").write_bytes(b"%PDF-1.7\nnot really a pdf")
+    res = run_main(tmp_path, "compare", "in", "-f", "html", "-o", "r.html", "--progress", "none")
+    assert res.returncode == 2
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    tags = Tags()
+    tags.feed(text)
+    assert not [a for t, a in tags.tags if t == "tr" and "data-company" in a]
+    assert "in/broken.pdf" in text and 'id="failures"' in text and 'id="heat"' in text
