@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from html import escape
 
-from csrscan.models import STRENGTHS, Evidence, IndicatorResult, Report, TopicResult
+from csrscan.models import (
+    STRENGTHS,
+    Evidence,
+    Indicator,
+    IndicatorResult,
+    Report,
+    TopicResult,
+)
 from csrscan.render.html_common import (
     STATUS_COLOUR,
     STATUS_ZH,
@@ -141,6 +148,13 @@ def _quote(e: Evidence) -> str:
             f"<q>{highlight(e.text.strip(), e.terms)}</q></blockquote>")
 
 
+def _asks(ind: Indicator) -> str:
+    """What a missing indicator asks for: its guidance where the pack writes one
+    (a field rule packs may gain), else its description."""
+    guidance = getattr(ind, "guidance", None)
+    return str(guidance or ind.description).strip()
+
+
 def _gaps(report: Report) -> list[str]:
     rows = [(t, r) for t in report.topics for r in t.indicators if not r.found]
     out = [f'<section class="gaps"><h2 id="gaps">缺口 <span class="id">gaps</span> '
@@ -155,7 +169,7 @@ def _gaps(report: Report) -> list[str]:
         out.append(f'<tr id="gap-{escape(ind.id)}"><td>{escape(t.topic.name)} '
                    f'<span class="id">{escape(t.topic.id)}</span></td>'
                    f'<td>{escape(ind.name)} <span class="id">{escape(ind.id)}</span></td>'
-                   f"<td>{escape(ind.description.strip()) or '—'}</td>"
+                   f"<td>{escape(_asks(ind)) or '—'}</td>"
                    f"<td>{escape(', '.join(ind.refs)) or '—'}</td></tr>")
     out.append("</tbody></table></section>")
     return out
