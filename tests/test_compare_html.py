@@ -1,105 +1,186 @@
-"""The compare HTML report rendered by a real headless Chromium (skipped without it)."""
+"""The compare page: escaping, structure, and a user's clicks and typing in a
+real headless Chromium (tests/browser_support.py; skipped without one)."""
 
 from __future__ import annotations
 
 import csv
-import shutil
-import subprocess
+import io
+import json
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser_support import browser, errors, load, needs_browser, screenshot
 from compare_corpus import write_report
 from compare_helpers import run_main
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+__all__ = ["browser"]  # the fixture, imported for the tests below
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'">&"甲"'
 INJECTED = "</script><script>document.title='pwned'</script>"
-
-
-def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=60)
-
-
-class Dom(HTMLParser):
-    """Collect what the tests look for in the DOM Chromium dumps."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.stack: list[str] = []
-        self.text: dict[str, list[str]] = {"blockquote": [], "summary": [], "title": []}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.stack:
-            while self.stack.pop() != tag:
-                pass
-
-    def handle_data(self, data: str) -> None:
-        if self.stack and self.stack[-1] in self.text:
-            self.text[self.stack[-1]].append(data)
+TRAINING = "本公司全年组织数据安全培训5场，覆盖员工800人次。"
+TECH = "报告期内本公司完成渗透测试6次，核心系统全部实现加密传输。"
+BATCH = {  # file: (company line, industry, lines)
+    "qh_2023.md": ("青禾消费金融股份有限公司", "消费金融", [TECH]),
+    "qh_2024.md": ("青禾消费金融股份有限公司", "消费金融", [TECH, TRAINING]),
+    "yf_2024.txt": ("远帆小额贷款股份有限公司", "小额贷款",
+                    [TECH, TRAINING, "本公司按照最小必要原则收集个人信息，并在隐私政策中说明用途。",
+                     "本行建立反洗钱内控制度，完成可疑交易报告12份。"]),
+    "mc_2023.txt": ("明川数字科技股份有限公司", "消费金融", ["本公司持续优化客户服务体验。"]),
+    "evil_2024.txt": ("恶意样例股份有限公司", "",
+                      [f"本公司修订《数据安全管理制度》{INJECTED}，由数据安全委员会统筹各部门职责。"]),
+}
 
 
 @pytest.fixture(scope="module")
-def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The page and the same batch's csrscan.matrix/1 JSON, the reference."""
     root = tmp_path_factory.mktemp("html")
     (root / "in").mkdir()
-    for year, extra in ((2023, []), (2024, ["本公司全年组织数据安全培训5场，覆盖员工800人次。"])):
-        write_report(root / "in" / f"qh_{year}.md",
-                     ["青禾消费金融股份有限公司", f"{year}年度社会责任报告",
-                      "报告期内本公司完成渗透测试6次，核心系统全部实现加密传输。", *extra])
-    write_report(root / "in" / "evil_2024.txt",
-                 ["恶意样例股份有限公司", "2024年度社会责任报告",
-                  f"本公司修订《数据安全管理制度》{INJECTED}，由数据安全委员会统筹各部门职责。"])
+    rows = [["path", "company", "year", "industry"]]
+    for name, (company, industry, lines) in BATCH.items():
+        year = name.split(".")[0][-4:]
+        write_report(root / "in" / name, [company, f"{year}年度社会责任报告", *lines])
+        rows.append([f"in/{name}", HOSTILE if name.startswith("evil") else company, year,
+                     industry])
     with (root / "m.csv").open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([["path", "company"], ["in/evil_2024.txt", HOSTILE]])
-    res = run_main(root, "compare", "in", "-f", "html", "-o", "r.html", "--manifest", "m.csv")
-    assert res.returncode == 0, res.stderr
-    return root / "r.html"
+        csv.writer(fh).writerows(rows)
+    for fmt, out in (("html", "r.html"), ("json", "r.json")):
+        res = run_main(root, "compare", "in", "-f", fmt, "-o", out, "--manifest", "m.csv",
+                       "--progress", "none")
+        assert res.returncode == 0, res.stderr
+    return root / "r.html", json.loads((root / "r.json").read_text(encoding="utf-8"))
 
 
-def test_static_html_escapes_hostile_text(report_html: Path) -> None:
-    text = report_html.read_text(encoding="utf-8")
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_static_page_escapes_and_is_offline(batch: tuple[Path, dict[str, Any]]) -> None:
+    text = batch[0].read_text(encoding="utf-8")
     assert HOSTILE not in text and INJECTED not in text
-    assert "&lt;img src=x" in text  # shown as text in the heatmap
-    assert text.count("<script") == 2  # the data block and the inline script, nothing else
+    assert "&lt;img src=x" in text and "&lt;/script&gt;" in text
+    assert text.count("<script") == 1  # the inline script, nothing else
+    tags = Tags()
+    tags.feed(text)
+    assert not any(t in ("img", "link", "iframe") for t, _ in tags.tags)
+    refs = [a.get("href") or a.get("src") or "" for _, a in tags.tags if "href" in a or "src" in a]
+    assert refs and all(r.startswith("#") for r in refs)
+    heads = [a.get("data-key") for t, a in tags.tags if t == "th" and a.get("data-key")]
+    topic_ids = [t["id"] for t in batch[1]["topics"]]
+    assert heads == ["company", "industry", "year", *topic_ids, "score", "missing_indicators",
+                     "path"]
+    for t in batch[1]["topics"]:  # Chinese topic names head the columns
+        assert f'{t["name"]}<br><span class="id">{t["id"]}</span>' in text
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
-def test_chromium_renders_heatmap_and_drilldown(report_html: Path, tmp_path: Path) -> None:
-    res = chromium("--dump-dom", report_html.as_uri(), profile=tmp_path / "profile")
-    assert "data-ready" in res.stdout, res.stderr[-2000:]
-    dom = Dom()
-    dom.feed(res.stdout)
-    body = next(a for t, a in dom.tags if t == "body")
-    assert body.get("data-ready") == "1"  # the inline script ran to the end
-    heat_cells = [a for t, a in dom.tags if t == "td" and "lv" in (a.get("class") or "")]
-    assert len(heat_cells) == 3 * len({a.get("title", "").split(":")[0] for a in heat_cells})
-    companies = [a for t, a in dom.tags if t == "details" and a.get("class") == "company"]
-    assert len(companies) == 2  # 青禾 (two years) and the manifest-named one
-    quotes = "".join(dom.text["blockquote"])
-    assert "渗透测试6次" in quotes and "数据安全培训5场" in quotes
-    assert INJECTED in quotes  # the hostile sentence is quoted as plain text...
-    assert not any(t == "img" for t, _ in dom.tags)  # ...and no element was injected
-    assert "pwned" not in "".join(dom.text["title"])
-    assert any(HOSTILE in s for s in dom.text["summary"])
-    trend = [a for t, a in dom.tags if t == "tr" and a.get("class") == "up"]
-    assert len(trend) == 1  # 青禾 2023→2024: partial → covered, training gained
+def visible_paths(driver: Any) -> list[str]:
+    return list(driver.execute_script(
+        "return Array.from(document.querySelectorAll('#heat tbody tr'))"
+        ".filter(function (tr) { return !tr.hidden && tr.offsetParent !== null; })"
+        ".map(function (tr) { return tr.lastElementChild.textContent; });"))
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
-def test_chromium_screenshot(report_html: Path, tmp_path: Path) -> None:
-    shot = tmp_path / "shot.png"
-    chromium(f"--screenshot={shot}", "--window-size=1200,1400", "--virtual-time-budget=3000",
-             report_html.as_uri(),
-             profile=tmp_path / "profile")
-    assert shot.stat().st_size > 10_000
+@needs_browser
+def test_sort_filter_export_in_chromium(browser: Any, batch: tuple[Path, dict[str, Any]],
+                                        tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    page, matrix = batch
+    log = load(browser, page)
+    assert errors(log) == []
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1"
+    assert browser.title.startswith("csrscan compare")  # the hostile names ran nothing
+    assert not browser.find_elements(By.CSS_SELECTOR, "#heat img")
+    screenshot(browser, tmp_path / "compare-1366x768.png")
+    rows = matrix["rows"]
+    assert sorted(visible_paths(browser)) == sorted(r["path"] for r in rows)
+
+    by_score = sorted(rows, key=lambda r: -r["score"])
+    browser.find_element(By.CSS_SELECTOR, 'th[data-key="score"] button').click()
+    assert [r["score"] for r in _rows_of(browser, rows)] == [r["score"] for r in by_score]
+    browser.find_element(By.CSS_SELECTOR, 'th[data-key="score"] button').click()
+    assert [r["score"] for r in _rows_of(browser, rows)] == sorted(r["score"] for r in rows)
+    th = browser.find_element(By.CSS_SELECTOR, 'th[data-key="year"]')
+    th.find_element(By.TAG_NAME, "button").click()
+    assert [r["year"] for r in _rows_of(browser, rows)] == sorted(
+        (r["year"] for r in rows), reverse=True)
+    assert th.get_attribute("aria-sort") == "descending"
+
+    box = browser.find_element(By.ID, "f-company")
+    box.send_keys("青禾")
+    assert sorted(visible_paths(browser)) == ["in/qh_2023.md", "in/qh_2024.md"]
+    assert browser.find_element(By.ID, "shown").text == "2"
+    box.clear()
+    box.send_keys(" ")  # clear() sends no input event: type, then erase
+    box.send_keys("\b")
+    Select(browser.find_element(By.ID, "f-industry")).select_by_value("消费金融")
+    Select(browser.find_element(By.ID, "f-year")).select_by_value("2023")
+    expected = sorted(r["path"] for r in rows
+                      if r["industry"] == "消费金融" and r["year"] == 2023)
+    assert sorted(visible_paths(browser)) == expected == ["in/mc_2023.txt", "in/qh_2023.md"]
+
+    browser.find_element(By.ID, "export").click()
+    exported = list(csv.DictReader(io.StringIO(
+        browser.execute_script("return window.csrscanLastExport;"))))
+    assert sorted(e["path"] for e in exported) == expected
+    for e in exported:
+        row = next(r for r in rows if r["path"] == e["path"])
+        assert e["company"] == row["company"] and float(e["score"]) == row["score"]
+        assert {t: int(e[t]) for t in row["levels"]} == row["levels"]
+    assert errors(list(browser.get_log("browser"))) == []
+
+
+def _rows_of(driver: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_path = {r["path"]: r for r in rows}
+    return [by_path[p] for p in visible_paths(driver)]
+
+
+@needs_browser
+def test_drilldown_opens_on_a_cell_and_lists_missing(
+        browser: Any, batch: tuple[Path, dict[str, Any]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    page, matrix = batch
+    load(browser, page)
+    details = browser.find_elements(By.CSS_SELECTOR, "details.company")
+    assert len(details) == 4 and not any(d.get_attribute("open") for d in details)
+    row = next(r for r in matrix["rows"] if r["path"] == "in/yf_2024.txt")
+    tr = next(tr for tr in browser.find_elements(By.CSS_SELECTOR, "#heat tbody tr")
+              if tr.find_elements(By.XPATH, "td[last()]")[0].text == row["path"])
+    tr.find_element(By.CSS_SELECTOR, "td.topic a").click()  # the data_security cell
+    opened = [d for d in details if d.get_attribute("open")]
+    assert len(opened) == 1 and "远帆" in opened[0].find_element(By.TAG_NAME, "summary").text
+    target = browser.find_element(By.ID, browser.current_url.split("#")[1])
+    assert target.is_displayed() and "渗透测试6次" in target.text
+    missing = opened[0].find_element(By.CSS_SELECTOR, "ul.missing").text
+    for t in matrix["topics"]:
+        gone = set(_indicators(t["id"])) - set(row["found"][t["id"]])
+        for iid in gone:
+            assert iid in missing
+        for iid in row["found"][t["id"]]:
+            assert iid not in missing
+
+
+def _indicators(topic: str) -> list[str]:
+    from csrscan.packs.select import select_pack
+
+    return [i.id for t in select_pack(None, ()).topics if t.id == topic for i in t.indicators]
+
+
+def test_a_batch_of_failures_only_still_renders(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.pdf").write_bytes(b"%PDF-1.7\nnot really a pdf")
+    res = run_main(tmp_path, "compare", "in", "-f", "html", "-o", "r.html", "--progress", "none")
+    assert res.returncode == 2
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    tags = Tags()
+    tags.feed(text)
+    assert not [a for t, a in tags.tags if t == "tr" and "data-company" in a]
+    assert "in/broken.pdf" in text and 'id="failures"' in text and 'id="heat"' in text

@@ -69,7 +69,7 @@ def test_a_new_output_format_is_one_module_and_one_line(tmp_path: Path) -> None:
     scan = _cli(tmp_path, OUT_LINE, "scan", "r.md", "-f", "toy")
     assert scan.returncode == 0, scan.stderr
     assert scan.stdout == "toy r.md: 1 topics found\n"
-    assert "[table|json|markdown|toy]" in _cli(tmp_path, OUT_LINE, "scan", "--help").stdout
+    assert "[table|json|markdown|html|toy]" in _cli(tmp_path, OUT_LINE, "scan", "--help").stdout
     check = _cli(tmp_path, OUT_LINE, "check", "r.md", "-f", "toy")
     assert check.returncode == 1 and check.stdout == "toy check: fails\n", check.stderr
     (tmp_path / ".csrscan.yaml").write_text("format: toy\n", encoding="utf-8")

@@ -29,10 +29,12 @@ def here(tmp_path: Path) -> Path:
                            "try 'csrscan -h'"),
     (("compar", "draft.md"), "csrscan: error: unknown command 'compar' (did you mean "
                              "'compare'?); try 'csrscan -h'"),
-    (("draft.md", "--evidnce"), "csrscan: error: No such option: --evidnce (Possible options: "
-                                "--all-evidence, --evidence); try 'csrscan scan -h'"),
-    (("check", "draft.md", "--requir", "x"), "csrscan: error: No such option: --requir "
-                                             "(Possible options: --require); "
+    (("draft.md", "--evidnce"), "csrscan: error: no such option: --evidnce (did you mean "
+                                "'--evidence'?); try 'csrscan scan -h'"),
+    (("draft.md", "--all-evidnce"), "csrscan: error: no such option: --all-evidnce (did you "
+                                    "mean '--all-evidence'?); try 'csrscan scan -h'"),
+    (("check", "draft.md", "--requir", "x"), "csrscan: error: no such option: --requir "
+                                             "(did you mean '--require'?); "
                                              "try 'csrscan check -h'"),
 ])
 def test_a_usage_error_is_one_line_with_a_hint(here: Path, args: tuple[str, ...],

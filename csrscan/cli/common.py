@@ -86,6 +86,8 @@ class OutputClosed(Exception):
 
 
 def make_console(output: Path | None = None) -> Any:
+    """A rich Console for a console format: the terminal itself; else one that
+    records, for `console_text` to hand to `emit` without rich's padding."""
     from rich.console import Console
 
     class PipeConsole(Console):
@@ -95,9 +97,20 @@ def make_console(output: Path | None = None) -> Any:
     if output is not None:
         # a file gets a fixed, wide layout: deterministic and no folded paths
         return PipeConsole(record=True, width=FILE_WIDTH, file=io.StringIO(), color_system=None)
-    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
-        return PipeConsole(highlight=False, width=FILE_WIDTH)  # pipes: no squeezed columns
+    if not sys.stdout.isatty():
+        # a pipe: as wide as COLUMNS says, else wide (no squeezed columns)
+        width = None if "COLUMNS" in os.environ else FILE_WIDTH
+        return PipeConsole(record=True, highlight=False, width=width, file=io.StringIO(),
+                           color_system=None)
     return PipeConsole(highlight=False)
+
+
+def console_text(console: Any) -> str | None:
+    """What a recording console printed, each line without the trailing spaces
+    rich pads it with; None when it printed straight to the terminal."""
+    if not console.record:
+        return None
+    return "\n".join(line.rstrip() for line in console.export_text().split("\n"))
 
 
 def read_stdin(limit: int) -> bytes:

@@ -218,14 +218,14 @@ def _output(full: Matrix, query: Query, chosen: Format, output: Path | None) -> 
     if chosen.kind == "stream":  # written while the batch ran
         return
     if chosen.kind == "console":
-        from csrscan.cli.common import make_console, stdout_failed
+        from csrscan.cli.common import console_text, make_console, stdout_failed
 
         console = make_console(output)
         try:
             chosen.load()(view, console)
         except OSError as exc:  # stdout on a full disk (a closed pipe is OutputClosed)
             raise stdout_failed(exc) from None
-        emit(console.export_text() if output else None, output)
+        emit(console_text(console), output)
     elif chosen.kind == "file":
         assert output is not None  # compare() refuses a file format without -o
         chosen.load()(view, output)

@@ -33,6 +33,7 @@ from csrscan.cli.common import (
     PackOpt,
     PasswordOpt,
     RulesOpt,
+    console_text,
     emit,
     format_option,
     ingest_options,
@@ -111,7 +112,7 @@ def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
         chosen.load()(report, console, evidence, all_evidence)
     except OSError as exc:  # stdout on a full disk (a closed pipe is OutputClosed)
         raise stdout_failed(exc) from None
-    return str(console.export_text()) if output else None
+    return console_text(console)
 
 
 # Registered by _register_subcommands (a test keeps the two in step).
@@ -198,6 +199,12 @@ def usage_line(exc: Any) -> str:
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "csrscan"
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    possible = getattr(exc, "possibilities", None)
+    if possible and getattr(exc, "option_name", None):  # `--evidnce`: name the nearest
+        import difflib
+
+        near = difflib.get_close_matches(exc.option_name, possible, n=1, cutoff=0) or possible
+        message = f"no such option: {exc.option_name} (did you mean {near[0]!r}?)"
     return f"csrscan: error: {message}; try '{where} -h'"
 
 

@@ -62,9 +62,11 @@ def _print_history(rows: list) -> None:  # type: ignore[type-arg]
                  if t in levels else "" for t in topics]
         table.add_row(escape(r.company), str(r.year or "?"), f"{r.run_id} {r.started_utc}",
                       f"{r.score:.2f}", *marks, escape(r.path))
-    from csrscan.cli.common import make_console
+    from csrscan.cli.common import console_text, emit, make_console
 
-    make_console().print(table)
+    console = make_console()
+    console.print(table)
+    emit(console_text(console), None)
 
 
 @cache_app.command("info")

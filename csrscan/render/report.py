@@ -120,13 +120,15 @@ def render_markdown(report: Report, evidence: bool = False, all_evidence: bool =
     rows = [f"# csrscan: {src.path}", "",
             f"Pack `{report.pack_id}` {report.pack_version} · {src.format}, "
             f"{src.pages} page(s), {src.chars} chars, {src.script}", "",
-            "| topic | status | indicators | strongest | missing indicators |",
-            "| --- | --- | --- | --- | --- |"]
+            # the JSON field names (docs/json.md, "One vocabulary")
+            "| topic | status | found | score | strength | missing |",
+            "| --- | --- | --- | --- | --- | --- |"]
     for t in report.topics:
         found = sum(r.found for r in t.indicators)
         missing = ", ".join(r.indicator.name for r in t.indicators if not r.found) or "—"
         rows.append(f"| {t.topic.name} `{t.topic.id}` | {STATUS_MARK[t.status]} | "
-                    f"{found}/{len(t.indicators)} | {strongest(t)} | {missing} |")
+                    f"{found}/{len(t.indicators)} | {t.score:.3f} | {strongest(t)} | "
+                    f"{missing} |")
     rows += ["", summary_line(report)]
     if evidence:
         rows += ["", "## Evidence", "", *_markdown_evidence(report)]

@@ -1,193 +1,156 @@
-"""Matrix → one self-contained HTML file: heatmap, failures, trends, drill-down.
+"""Matrix → one self-contained HTML page for analysts.
 
-Works offline: inline CSS and JS, no external resource. Every text from a
-report or file name is escaped (html.escape in markup; the drill-down data is
-JSON in a `<script type="application/json">` block with <, > and & escaped,
-and the script inserts it with textContent only).
+A coverage-by-topic chart across the batch, the heatmap (Chinese topic
+headers, sticky first column and header, scrolling sideways on a laptop),
+filters by company, industry and year, sorting by any column, export of the
+visible rows to CSV, and a drill-down per company (html_drill.py) listing its
+missing indicators and the evidence behind every found one.
+
+Works offline: CSS and JS are inlined from csrscan/render/assets/, nothing is
+fetched.  Every text from a report or file name is escaped.  The table is
+rendered here and the script reads its `data-v` values, so a column added to
+`columns()` is sorted, filtered and exported with no change to the script.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
-from typing import Any
 
-from csrscan.compare.formats.matrix import LEVEL_NAME, trend_change
-from csrscan.compare.matrix import Matrix, Row
+from csrscan.compare.formats.html_drill import company_ids, drilldown, failures, trends
+from csrscan.compare.matrix import Matrix, Row, TopicCol
+from csrscan.render.html_common import (
+    LEVEL_STATUS,
+    STATUS_COLOUR,
+    STATUS_ZH,
+    asset,
+    bar_chart,
+    label,
+)
 
-MAX_QUOTES_PER_INDICATOR = 3
+LEVEL_MARK = ("○", "◐", "●")
 
-CSS = """
-body{font:14px/1.45 system-ui,-apple-system,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;
-margin:1.5em;color:#1d1d1f}
-h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
-table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left}
-th{background:#f3f3f3}td.l0{background:#f8c9ce}td.l1{background:#fbe7a1}td.l2{background:#c3e9cc}
-td.lv{text-align:center;min-width:2.2em}tr.hidden{display:none}
-.legend span{display:inline-block;padding:0 .6em;margin-right:.4em}
-details.company{border:1px solid #ddd;border-radius:6px;margin:.5em 0;padding:.4em .8em}
-details.company summary{cursor:pointer;font-weight:600}
-blockquote{margin:.2em 0 .4em 1.2em;padding-left:.6em;border-left:3px solid #9bb}
-.muted{color:#777}.up{color:#17803d}.down{color:#b3261e}
-"""
 
-JS = r"""
-(function () {
-  var data = JSON.parse(document.getElementById('csrscan-data').textContent);
-  var LEVEL = ['missing', 'partial', 'covered'];
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
-  var root = document.getElementById('drilldown');
-  data.companies.forEach(function (co) {
-    var d = el('details', 'company'); d.id = co.id;
-    d.appendChild(el('summary', '', co.name + ' · ' + co.reports.length + ' report(s)'));
-    co.trends.forEach(function (t) {
-      var p = el('p', t.change === 'up' ? 'up' : (t.change === 'down' ? 'down' : 'muted'));
-      p.textContent = t.from_year + '→' + t.to_year + ' ' + t.topic + ': ' +
-        LEVEL[t.from_level] + ' → ' + LEVEL[t.to_level] +
-        (t.gained.length ? '  gained ' + t.gained.join(', ') : '') +
-        (t.lost.length ? '  lost ' + t.lost.join(', ') : '');
-      d.appendChild(p);
-    });
-    co.reports.forEach(function (r) {
-      d.appendChild(el('h3', '', (r.year || '?') + ' · ' + r.path + ' · score ' + r.score));
-      data.topics.forEach(function (topic, i) {
-        var quotes = r.evidence.filter(function (e) { return e.topic === topic.id; });
-        var h = el('h4', 'lvl-' + r.levels[i], topic.name + ' (' + topic.id + '): ' +
-                   LEVEL[r.levels[i]]);
-        d.appendChild(h);
-        quotes.forEach(function (e) {
-          var item = el('div', 'quote');
-          item.appendChild(el('span', 'muted', (topic.indicators[e.indicator] || e.indicator) +
-            ' · p.' + e.page + ':' + e.line + ' [' + e.strength + ']'));
-          item.appendChild(el('blockquote', 'evidence', e.text));
-          d.appendChild(item);
-        });
-      });
-    });
-    root.appendChild(d);
-  });
-  function openHash() {
-    var target = location.hash && document.getElementById(location.hash.slice(1));
-    if (target && target.tagName === 'DETAILS') { target.open = true; }
-  }
-  window.addEventListener('hashchange', openHash); openHash();
-  var filter = document.getElementById('filter');
-  filter.addEventListener('input', function () {
-    var q = filter.value.toLowerCase();
-    document.querySelectorAll('#heat tbody tr').forEach(function (tr) {
-      var hit = tr.getAttribute('data-company').toLowerCase().indexOf(q) >= 0;
-      tr.classList.toggle('hidden', !hit);
-    });
-  });
-  document.body.setAttribute('data-ready', '1');
-})();
-"""
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # the column's name in the exported CSV (the JSON/CSV field name)
+    head: str  # header HTML
+    value: Callable[[int, Row], object]  # what sorting, filtering and export read
+    cell: Callable[[int, Row], str]  # the cell's HTML
+    numeric: bool = False
+    css: str = ""
+
+
+def columns(matrix: Matrix) -> list[Column]:
+    """The heatmap's columns, first to last (the first stays put when scrolling)."""
+    ids = company_ids(matrix)
+    cols = [Column("company", label("company"), lambda n, r: r.company,
+                   lambda n, r: f'<a href="#{ids[r.company]}">'
+                   f"{escape(r.company or '?')}</a>"
+                   + (' <span class="muted" title="由后备规则推测 guessed by a fallback '
+                      'rule">(推测 guessed)</span>' if r.identity.guessed else ""), css="first"),
+            Column("industry", label("industry"), lambda n, r: r.identity.industry,
+                   lambda n, r: escape(r.identity.industry or "—"), css="industry"),
+            Column("year", label("year"), lambda n, r: "" if r.year is None else r.year,
+                   lambda n, r: str(r.year or "?"), numeric=True)]
+    cols += [_topic_column(i, t) for i, t in enumerate(matrix.topics)]
+    cols += [Column("score", label("score"), lambda n, r: f"{r.score:.3f}",
+                    lambda n, r: f"{r.score:.3f}", numeric=True),
+             Column("missing_indicators", label("missing"),
+                    lambda n, r: missing_count(matrix, r),
+                    lambda n, r: str(missing_count(matrix, r)), numeric=True),
+             Column("path", label("path"), lambda n, r: r.path,
+                    lambda n, r: escape(r.path), css="path")]
+    return cols
+
+
+def _topic_column(i: int, t: TopicCol) -> Column:
+    def cell(n: int, r: Row) -> str:
+        status = LEVEL_STATUS[r.levels[i]]
+        return (f'<a href="#r{n}-{escape(t.id)}" title="{escape(t.name)} {escape(t.id)}: '
+                f'{STATUS_ZH[status]} {status}">{LEVEL_MARK[r.levels[i]]}</a>')
+    return Column(t.id, f'{escape(t.name)}<br><span class="id">{escape(t.id)}</span>',
+                  lambda n, r: r.levels[i], cell, numeric=True, css="topic")
+
+
+def missing_count(matrix: Matrix, row: Row) -> int:
+    return sum(len(t.indicators) - len(f) for t, f in zip(matrix.topics, row.found, strict=True))
 
 
 def render_html(matrix: Matrix) -> str:
-    ids = _company_ids(matrix)
     parts = [
-        "<!doctype html>", '<html lang="zh"><head><meta charset="utf-8">',
+        "<!doctype html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>csrscan compare · {escape(matrix.pack_id)}</title>",
-        f"<style>{CSS}</style></head><body>",
-        "<h1>csrscan compare</h1>",
-        f'<p class="muted">pack {escape(matrix.pack_id)} {escape(matrix.pack_version)} · '
-        f"{len(matrix.rows)} scanned · {len(matrix.failures)} failed</p>",
-        *_heatmap(matrix, ids), *_failures(matrix), *_trends(matrix),
-        '<h2>Companies</h2><div id="drilldown"><noscript>The drill-down needs JavaScript; '
-        "the CSV/XLSX outputs hold the same evidence.</noscript></div>",
-        f'<script type="application/json" id="csrscan-data">{_data_json(matrix, ids)}</script>',
-        f"<script>{JS}</script>", "</body></html>",
+        f"<style>{asset('page.css')}{asset('compare.css')}</style></head><body>",
+        '<h1>报告对比 <span class="id">csrscan compare</span></h1>',
+        f'<p class="muted">规则包 pack {escape(matrix.pack_id)} {escape(matrix.pack_version)} · '
+        f"已扫描 scanned {len(matrix.rows)} · 失败 failed {len(matrix.failures)}</p>",
+        *_heatmap(matrix), *_chart(matrix), *failures(matrix), *trends(matrix),
+        *drilldown(matrix), f"<script>{asset('compare.js')}</script>", "</body></html>",
     ]
     return "\n".join(parts) + "\n"
 
 
-def _company_ids(matrix: Matrix) -> dict[str, str]:
-    names = sorted({r.company for r in matrix.rows})
-    return {name: f"co-{n}" for n, name in enumerate(names)}
+def _chart(matrix: Matrix) -> list[str]:
+    if not matrix.rows:
+        return []
+    rows = []
+    total = len(matrix.rows)
+    for i, t in enumerate(matrix.topics):
+        counts = [sum(r.levels[i] == lv for r in matrix.rows) for lv in (2, 1, 0)]
+        rows.append((t.name, f"#h-{t.id}",
+                     [(c / total, STATUS_COLOUR[s])
+                      for c, s in zip(counts, ("covered", "partial", "missing"), strict=True)],
+                     f"{counts[0]} / {counts[1]} / {counts[2]}"))
+    legend = " ".join(f'<span class="l{lv}">{STATUS_ZH[s]} {s}</span>'
+                      for lv, s in ((2, "covered"), (1, "partial"), (0, "missing")))
+    return ['<h2>各议题覆盖情况 <span class="id">coverage by topic</span></h2>',
+            bar_chart(rows, "各议题覆盖情况 coverage by topic"),
+            f'<p class="legend">{legend} · 右侧数字 covered / partial / missing</p>']
 
 
-def _heatmap(matrix: Matrix, ids: dict[str, str]) -> list[str]:
-    head = "".join(f'<th title="{escape(t.name)}">{escape(t.id)}</th>' for t in matrix.topics)
-    out = ["<h2>Heatmap</h2>",
-           '<p><input id="filter" type="search" placeholder="filter by company"></p>',
-           f'<table id="heat"><thead><tr><th>company</th><th>year</th>{head}'
-           "<th>score</th><th>path</th></tr></thead><tbody>"]
-    for r in matrix.rows:
+def _heatmap(matrix: Matrix) -> list[str]:
+    cols = columns(matrix)
+    if not any(r.identity.industry for r in matrix.rows):  # no manifest named one
+        cols = [c for c in cols if c.key != "industry"]
+    head = "".join(
+        f'<th class="{c.css}" data-key="{escape(c.key)}" data-type='
+        f'"{"num" if c.numeric else "text"}"'
+        + (f' id="h-{escape(c.key)}"' if c.css == "topic" else "")
+        + f'><button type="button" title="排序 sort">{c.head}</button></th>' for c in cols)
+    out = ['<h2>热力图 <span class="id">heatmap</span></h2>', *_filters(matrix),
+           f'<div class="heatwrap"><table id="heat"><thead><tr>{head}</tr></thead><tbody>']
+    for n, r in enumerate(matrix.rows):
         cells = "".join(
-            f'<td class="lv l{lv}" title="{escape(t.id)}: {LEVEL_NAME[lv]}">{lv}</td>'
-            for t, lv in zip(matrix.topics, r.levels, strict=True))
-        guess = (' <span class="muted" title="company or year guessed by a fallback rule">'
-                 "(guessed)</span>" if r.identity.guessed else "")
-        out.append(f'<tr data-company="{escape(r.company)}"><td><a href="#{ids[r.company]}">'
-                   f"{escape(r.company or '?')}</a>{guess}</td><td>{r.year or '?'}</td>{cells}"
-                   f"<td>{r.score:.3f}</td><td>{escape(r.path)}</td></tr>")
-    out.append("</tbody></table>")
-    out.append('<p class="legend">' + "".join(
-        f'<span class="l{lv}" style="background:{c}">{lv} {LEVEL_NAME[lv]}</span>'
-        for lv, c in ((0, "#f8c9ce"), (1, "#fbe7a1"), (2, "#c3e9cc"))) + "</p>")
+            f'<td class="{c.css}{" lv l" + str(c.value(n, r)) if c.css == "topic" else ""}" '
+            f'data-v="{escape(str(c.value(n, r)))}">{c.cell(n, r)}</td>' for c in cols)
+        out.append(f'<tr data-company="{escape(r.company)}" '
+                   f'data-industry="{escape(r.identity.industry)}" '
+                   f'data-year="{r.year or ""}">{cells}</tr>')
+    out.append("</tbody></table></div>")
+    out.append('<p class="legend">' + " ".join(
+        f'<span class="l{lv}">{LEVEL_MARK[lv]} {STATUS_ZH[s]} {s}</span>'
+        for lv, s in enumerate(LEVEL_STATUS)) + " · 点击单元格查看证据 click a cell for its "
+        "evidence</p>")
     return out
 
 
-def _failures(matrix: Matrix) -> list[str]:
-    if not matrix.failures:
-        return []
-    rows = "".join(f"<tr><td>{escape(f.path)}</td><td>{escape(f.kind)}</td>"
-                   f"<td>{escape(f.error)}</td></tr>" for f in matrix.failures)
-    return ['<h2>Failed files</h2><table id="failures"><thead><tr><th>path</th><th>kind</th>'
-            f"<th>reason</th></tr></thead><tbody>{rows}</tbody></table>"]
+def _filters(matrix: Matrix) -> list[str]:
+    industries = sorted({r.identity.industry for r in matrix.rows if r.identity.industry})
+    years = sorted({r.year for r in matrix.rows if r.year is not None})
 
-
-def _trends(matrix: Matrix) -> list[str]:
-    changed = [t for t in matrix.trends if t.gained or t.lost or t.from_level != t.to_level]
-    if not matrix.trends:
-        return []
-    rows = "".join(
-        f'<tr class="{trend_change(t)}"><td>{escape(t.company)}</td><td>{t.from_year}→'
-        f"{t.to_year}</td><td>{escape(t.topic)}</td><td>{LEVEL_NAME[t.from_level]} → "
-        f"{LEVEL_NAME[t.to_level]}</td><td>{escape(' '.join(t.gained))}</td>"
-        f"<td>{escape(' '.join(t.lost))}</td></tr>" for t in changed)
-    return ['<h2>Trends</h2><table id="trends"><thead><tr><th>company</th><th>years</th>'
-            "<th>topic</th><th>level</th><th>gained</th><th>lost</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"]
-
-
-def _data_json(matrix: Matrix, ids: dict[str, str]) -> str:
-    by_company: dict[str, list[Row]] = {}
-    for r in sorted(matrix.rows, key=lambda r: (r.company, r.year or 0, r.path)):
-        by_company.setdefault(r.company, []).append(r)
-    company_trends: dict[str, list[dict[str, Any]]] = {}
-    for t in matrix.trends:
-        company_trends.setdefault(t.company, []).append(
-            {"from_year": t.from_year, "to_year": t.to_year, "topic": t.topic,
-             "from_level": t.from_level, "to_level": t.to_level, "change": trend_change(t),
-             "gained": list(t.gained), "lost": list(t.lost)})
-    data = {
-        "topics": [{"id": t.id, "name": t.name, "indicators": dict(t.indicators)}
-                   for t in matrix.topics],
-        "companies": [{"id": ids[name], "name": name or "?",
-                       "trends": company_trends.get(name, []),
-                       "reports": [_report_data(r) for r in rows]}
-                      for name, rows in by_company.items()],
-    }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def _report_data(row: Row) -> dict[str, Any]:
-    seen: dict[str, int] = {}
-    quotes = []
-    for e in row.evidence:
-        seen[e.indicator] = seen.get(e.indicator, 0) + 1
-        if seen[e.indicator] <= MAX_QUOTES_PER_INDICATOR:
-            quotes.append({"topic": e.topic, "indicator": e.indicator, "page": e.page,
-                           "line": e.line, "strength": e.strength, "text": e.text})
-    return {"path": row.path, "year": row.year, "identity_guessed": row.identity.guessed,
-            "score": row.score,
-            "levels": list(row.levels), "evidence": quotes}
+    def options(values: list[str]) -> str:
+        return '<option value="">全部 all</option>' + "".join(
+            f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+    return ['<div class="filters noprint">',
+            '<label>公司 company <input id="f-company" type="search" '
+            'placeholder="名称包含 name contains"></label>',
+            f'<label{"" if industries else " hidden"}>行业 industry <select id="f-industry">'
+            f"{options(industries)}</select></label>",
+            f'<label>年度 year <select id="f-year">{options([str(y) for y in years])}</select>'
+            "</label>",
+            f'<span>显示 shown <b id="shown">{len(matrix.rows)}</b> / {len(matrix.rows)}</span>',
+            '<button type="button" id="export">导出可见行 CSV export visible rows</button>',
+            "</div>"]

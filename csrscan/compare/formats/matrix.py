@@ -1,4 +1,4 @@
-"""Matrix → CSV, JSON (`csrscan.matrix/1`) and a rich terminal table."""
+"""Matrix → CSV and JSON (`csrscan.matrix/1`); the terminal table is in `table`."""
 
 from __future__ import annotations
 
@@ -69,46 +69,3 @@ def matrix_to_dict(matrix: Matrix) -> dict[str, Any]:
 
 def render_json(matrix: Matrix) -> str:
     return json.dumps(matrix_to_dict(matrix), ensure_ascii=False, indent=2) + "\n"
-
-
-def print_matrix(matrix: Matrix, console: Any) -> None:
-    """The matrix as a rich table, then failures and trends."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=f"csrscan compare · pack {matrix.pack_id} {matrix.pack_version}",
-                  title_justify="left")
-    table.add_column("company")
-    table.add_column("year", justify="right")
-    for n, _ in enumerate(matrix.topics, start=1):
-        table.add_column(f"T{n}", justify="center")
-    table.add_column("score", justify="right")
-    table.add_column("path", overflow="fold")
-    for r in matrix.rows:
-        marks = [f"[{LEVEL_STYLE[lv]}]{LEVEL_MARK[lv]}[/]" for lv in r.levels]
-        guess = " [dim](guessed)[/]" if r.identity.guessed else ""
-        table.add_row(escape(r.company or "?") + guess, str(r.year or "?"), *marks,
-                      f"{r.score:.2f}", escape(r.path))
-    console.print(table)
-    legend = "  ".join(f"T{n}={t.id}" for n, t in enumerate(matrix.topics, start=1))
-    console.print(f"[dim]{escape(legend)}  ● covered ◐ partial ○ missing[/]")
-    console.print(f"{len(matrix.rows)} scanned, {len(matrix.failures)} failed")
-    for f in matrix.failures:
-        console.print(f"[red]failed[/] {escape(f.path)}: {escape(f'[{f.kind}]')} "
-                      f"{escape(f.error)}", highlight=False)
-    _print_trends(matrix, console)
-
-
-def _print_trends(matrix: Matrix, console: Any) -> None:
-    from rich.markup import escape
-
-    changed = [t for t in matrix.trends if t.gained or t.lost or t.from_level != t.to_level]
-    if not matrix.trends:
-        return
-    console.print(f"\n[bold]Trends[/] ({len(changed)} topic changes between years)")
-    for t in changed:
-        arrow = {"up": "[green]▲[/]", "down": "[red]▼[/]", "same": "="}[trend_change(t)]
-        parts = [f"+{g}" for g in t.gained] + [f"-{x}" for x in t.lost]
-        console.print(f"  {escape(t.company)} {t.from_year}→{t.to_year} {t.topic}: "
-                      f"{LEVEL_NAME[t.from_level]} → {LEVEL_NAME[t.to_level]} {arrow} "
-                      f"{escape(' '.join(parts))}", highlight=False)
