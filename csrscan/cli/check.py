@@ -1,4 +1,4 @@
-"""`csrscan check`, `csrscan baseline create`, `csrscan diff`, `csrscan config show`.
+"""`csrscan check`, `csrscan diff`, `csrscan config show` (baseline: cli/baseline.py).
 
 Exit codes (docs/check.md): 0 the policy holds, 1 it does not (check; diff
 with --fail-on-regression), 2 usage, input, rules or config error.
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from csrscan.check.evaluate import CheckResult
     from csrscan.models import Pack, Report
 
-baseline_app = typer.Typer(help="Record the current gaps so that check fails only on new ones.",
-                           no_args_is_help=True)
 config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
 
 
@@ -134,39 +132,6 @@ def check(
     emit(render_check(result, choose_format(fmt, cfg)), output)
     append_step_summary(result)
     raise typer.Exit(result.exit_code)
-
-
-@baseline_app.command("create")
-def baseline_create(
-    files: FilesArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Baseline file to write.")
-                      ] = Path(".csrscan-baseline.json"),
-    config: ConfigOpt = None, no_config: NoConfigOpt = False,
-    pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
-    require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
-    severity: SeverityOpt = None, encoding: EncodingOpt = None, ocr: OcrOpt = False,
-) -> None:
-    """Write the current gaps of FILES (sorted, stable keys) to a baseline file.
-
-    `check --baseline FILE` (or `baseline:` in the config) then fails only on
-    gaps that are not in it. Paths are relative to the baseline's folder.
-    """
-    from csrscan.check.baseline import baseline_entries, render_baseline
-    from csrscan.check.evaluate import run_check
-    from csrscan.cli.common import emit
-    from csrscan.errors import CsrscanError
-
-    flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, None)
-    cfg = resolve_config(files, config, no_config, flags)
-    result = run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr),
-                       use_baseline=False)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CsrscanError(f"cannot create folder: {exc.strerror}", path=str(output)) from None
-    emit(render_baseline(result.findings, output), output)
-    typer.echo(f"wrote {len(baseline_entries(result.findings, output))} gap(s) to {output}",
-               err=True)
 
 
 def diff(
