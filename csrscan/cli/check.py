@@ -145,12 +145,17 @@ def diff(
     config: ConfigOpt = None, no_config: NoConfigOpt = False,
     pack: PackOpt = None, rules: RulesOpt = None,
     encoding: EncodingOpt = None, ocr: OcrOpt = False,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Markdown: list every topic, not only those that changed.")] = False,
 ) -> None:
     """What NEW gained and lost against OLD: topic levels, indicators, evidence.
 
     Exit 0 (2 on errors); with --fail-on-regression, 1 when a topic's level
-    dropped or an indicator was lost. Markdown output suits a PR comment.
+    dropped or an indicator was lost. Markdown output suits a PR comment: it
+    lists only the topics that changed unless --all is given.
     """
+    from dataclasses import replace
+
     from csrscan import formats
     from csrscan.check import diff as d
     from csrscan.cli.common import emit
@@ -160,7 +165,8 @@ def diff(
                          {"pack": pack, "rules": tuple(str(r) for r in rules or ())})
     rule_pack = select_pack(cfg.pack, cfg.rules)
     scanner = make_scanner(encoding, ocr)
-    result = d.diff_reports(scanner(str(old), rule_pack), scanner(str(new), rule_pack))
+    result = replace(d.diff_reports(scanner(str(old), rule_pack), scanner(str(new), rule_pack)),
+                     show_all=show_all)
     emit(formats.get("diff", fmt).load()(result), output)
     raise typer.Exit(1 if fail_on_regression and result.regression else 0)
 
