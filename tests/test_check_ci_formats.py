@@ -209,3 +209,33 @@ def test_covered_draft_gets_no_guidance(tmp_path: Path) -> None:
     assert json.loads(r.stdout) == []
     assert run("check", "ok.md", "--no-config", "--require", "data_security=covered",
                "-f", "concise").stdout == ""
+
+
+@pytest.mark.parametrize("suffix", [".md", ".docx"])
+def test_diff_reports_regressions_for_reviewdog(tmp_path: Path, suffix: str) -> None:
+    if suffix == ".docx":
+        _docx(tmp_path / "v1.docx", [p for p in DRAFT_COVERED.split("\n\n") if p.strip()])
+        _docx(tmp_path / "v2.docx", [p for p in DRAFT_PARTIAL.split("\n\n") if p.strip()])
+    else:
+        write(tmp_path / "v1.md", DRAFT_COVERED)
+        write(tmp_path / "v2.md", DRAFT_PARTIAL)
+    old, new = f"v1{suffix}", f"v2{suffix}"
+    lines = run("diff", old, new, "--no-config", "-f", "concise").stdout.splitlines()
+    assert lines[0].startswith(f"{new}:")
+    assert lines[0].endswith(f": error data_security: topic 数据安全与个人信息保护 "
+                             f"[data_security] fell from covered to partial since {old}")
+    lost = sorted(line.split(" ")[2].rstrip(":") for line in lines[1:])
+    assert lost == ["data_security.incidents", "data_security.technical"]
+    doc = json.loads(run("diff", old, new, "--no-config", "-f", "rdjson").stdout)
+    _validator("reviewdog-rdf.schema.json").validate(doc)
+    assert [(d["severity"], d["code"]["value"]) for d in doc["diagnostics"]] == [
+        ("ERROR", "data_security"), ("WARNING", "data_security.incidents"),
+        ("WARNING", "data_security.technical")]
+    jsonl = run("diff", old, new, "--no-config", "-f", "rdjsonl").stdout.splitlines()
+    assert [json.loads(line) for line in jsonl] == doc["diagnostics"]
+    # a topic gap in NEW has the fingerprint that check gives it
+    checked = json.loads(run("check", new, "--no-config", "--require", "data_security=covered",
+                             "-f", "json").stdout)
+    gap = next(f for f in checked["files"][0]["findings"] if f["rule"] == "data_security")
+    assert doc["diagnostics"][0]["original_output"] == gap["fingerprint"]
+    assert run("diff", new, old, "--no-config", "-f", "concise").stdout == ""  # gains only
