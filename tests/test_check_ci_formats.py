@@ -239,3 +239,14 @@ def test_diff_reports_regressions_for_reviewdog(tmp_path: Path, suffix: str) -> 
     gap = next(f for f in checked["files"][0]["findings"] if f["rule"] == "data_security")
     assert doc["diagnostics"][0]["original_output"] == gap["fingerprint"]
     assert run("diff", new, old, "--no-config", "-f", "concise").stdout == ""  # gains only
+
+
+def test_github_annotations_carry_the_guidance(tmp_path: Path) -> None:
+    files = _drafts(tmp_path)
+    lines = _check(files, "github").splitlines()
+    [incidents] = [line for line in lines if line.startswith(
+        "::error file=drafts/report.md,line=3,title=csrscan data_security.incidents::")]
+    body = incidents.split("::", 2)[2].split("%0A")
+    assert body[0] == ("required indicator 数据安全事件与泄露情况 [data_security.incidents] "
+                       "not found")
+    assert body[1].startswith("数据安全事件与泄露情况 [data_security.incidents]: 披露")

@@ -111,7 +111,7 @@ def _what_to_add(r: FileResult) -> list[str]:
             for ind in missing_indicators(r.report, f):
                 lines = guidance_lines(ind)
                 if lines and ind.id not in seen:
-                    seen[ind.id] = [f"- **{indicator_label(ind)}**"] + [
+                    seen[ind.id] = [f"- **{indicator_label(ind)}**  "] + [
                         f"  {line.strip()}  " for line in lines[1:]]
     if not seen:
         return []
