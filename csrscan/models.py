@@ -115,6 +115,8 @@ class Indicator:
     examples_pass: tuple[str, ...] = ()
     examples_fail: tuple[str, ...] = ()
     context: RuleContext | None = None  # its own; else its topic's applies
+    guidance: str = ""  # what a complete disclosure holds: a Chinese line, then an English one
+    good_example: str = ""  # a sentence that discloses it well (`rules test` checks it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ def test_policy_holds_exit_0(drafts: dict[str, Path]) -> None:
 def test_policy_fails_exit_1(drafts: dict[str, Path]) -> None:
     r = run("check", "partial.md", "--require", "data_security=covered")
     assert r.exit_code == 1
-    assert ("error data_security: topic data_security (数据安全与个人信息保护) is partial"
+    assert ("error data_security: topic 数据安全与个人信息保护 [data_security] is partial"
             in r.stdout)
 
 
@@ -77,7 +77,7 @@ def test_required_indicator_and_min_score(drafts: dict[str, Path]) -> None:
     bad = run("check", "partial.md", "--require", "data_security=partial",
               "--require-indicator", "data_security.incidents", "--min-score", threshold)
     assert bad.exit_code == 1
-    assert "required indicator data_security.incidents" in bad.stdout
+    assert "required indicator 数据安全事件与泄露情况 [data_security.incidents]" in bad.stdout
     assert "csrscan.min_score: score" in bad.stdout
 
 

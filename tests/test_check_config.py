@@ -192,9 +192,12 @@ def test_baseline_create_and_check(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     first = (tmp_path / "ci" / ".csrscan-baseline.json").read_text(encoding="utf-8")
     doc = json.loads(first)
-    assert doc == {"schema": "csrscan.baseline/1", "gaps": [
+    assert doc["schema"] == "csrscan.baseline/1"
+    assert [{k: g[k] for k in ("file", "id", "kind")} for g in doc["gaps"]] == [
         {"file": "../docs/none.md", "id": "data_security", "kind": "topic"},
-        {"file": "../docs/partial.md", "id": "data_security", "kind": "topic"}]}
+        {"file": "../docs/partial.md", "id": "data_security", "kind": "topic"}]
+    assert sorted(doc["ratchet"]) == ["../docs/none.md", "../docs/partial.md"]
+    assert doc["ratchet"]["../docs/partial.md"]["levels"]["data_security"] == "partial"
     run("baseline", "create", "docs/none.md", "docs/partial.md", *policy,
         "-o", "ci/.csrscan-baseline.json")
     assert (tmp_path / "ci" / ".csrscan-baseline.json").read_text(encoding="utf-8") == first
@@ -301,8 +304,8 @@ def test_diff_regression_exit_codes_and_formats(tmp_path: Path) -> None:
     r = run("diff", "v1.md", "v2.md", "--fail-on-regression", "-f", "markdown")
     assert r.exit_code == 1
     assert "| 数据安全与个人信息保护 `data_security` | covered | missing | regressed |" in r.stdout
-    assert ("- ➖ `data_security.incidents` line 9: 报告期内，公司未发生重大数据泄露事件。"
-            in r.stdout)
+    assert ("- ➖ 数据安全事件与泄露情况 [data_security.incidents] line 9: "
+            "报告期内，公司未发生重大数据泄露事件。" in r.stdout)
 
 
 def test_diff_moved_sentence_is_not_a_change(tmp_path: Path) -> None:

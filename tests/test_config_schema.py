@@ -45,7 +45,7 @@ def test_config_schema_command_prints_a_schema_editors_can_use(tmp_path: Path) -
                                      "not True"),
     ("format: 3\n", "key 'format': must be a non-empty string"),
     ("format: xml\n", "key 'format': unknown format 'xml' (known: table, json, markdown, "
-                      "sarif, junit, github)"),
+                      "sarif, junit, github, gitlab, rdjson, rdjsonl, concise)"),
     ("policy:\n  fail_on: soon\n", "key 'policy.fail_on': must be one of error, warning, "
                                    "info, never, not 'soon'"),
     ("policy:\n  severity: [a]\n", "key 'policy.severity': must be a mapping of topic id to "

@@ -42,6 +42,7 @@ class Config:
     policy: Policy
     sources: tuple[tuple[str, str], ...] = ()
     files: tuple[str, ...] = field(default=())
+    db: str | None = None
 
     def source_of(self, key: str) -> str:
         return dict(self.sources).get(key, DEFAULT)
@@ -151,7 +152,7 @@ def parse_mapping(raw: Any, origin: str, prefix: str = "", base: Path | None = N
     for key, value in raw.items():
         if key == "policy":
             layer.update({f"policy.{k}": _policy_value(k, v) for k, v in value.items()})
-        elif key in ("rules", "baseline"):
+        elif key in ("rules", "baseline", "db"):
             paths = tuple(_join(base, v) for v in ([value] if isinstance(value, str) else value))
             layer[key] = paths if key == "rules" else paths[0]
         else:
@@ -281,4 +282,5 @@ def merge(layers: list[tuple[str, Layer]]) -> Config:
     return Config(pack=values.get("pack"), rules=tuple(values.get("rules", ())),
                   format=values.get("format"), baseline=values.get("baseline"),
                   policy=policy, sources=tuple(sorted(sources.items())),
-                  files=tuple(o for o, _ in layers if o != "command line"))
+                  files=tuple(o for o, _ in layers if o != "command line"),
+                  db=values.get("db"))

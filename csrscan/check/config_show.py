@@ -17,6 +17,7 @@ def config_rows(cfg: Config, pack: Pack) -> list[tuple[str, Any, str]]:
         ("rules", list(cfg.rules), cfg.source_of("rules")),
         ("format", cfg.format, cfg.source_of("format")),
         ("baseline", cfg.baseline, cfg.source_of("baseline")),
+        ("db", cfg.db, cfg.source_of("db")),
     ]
     rows += [(f"policy.require.{k}", v, cfg.source_of(f"policy.require.{k}"))
              for k, v in p.require]

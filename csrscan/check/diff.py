@@ -1,7 +1,8 @@
 """`csrscan diff OLD NEW`: what a revision gained and lost, topic by topic.
 
 Evidence is matched by indicator and quoted text (whitespace-folded), so a
-sentence that only moved to another line is neither gained nor lost.
+sentence that only moved to another line is neither gained nor lost. The
+Markdown (a PR comment) lists only what changed unless `show_all` is set.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class ReportDiff:
     old: Report
     new: Report
     topics: tuple[TopicDiff, ...]
+    show_all: bool = False  # markdown: every topic, not only those that changed
 
     @property
     def regression(self) -> bool:
@@ -122,20 +124,36 @@ def render_diff_table(d: ReportDiff) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _names(d: ReportDiff) -> dict[str, str]:
+    """Indicator id → `中文名 [id]`, from both revisions."""
+    return {r.indicator.id: f"{r.indicator.name} [{r.indicator.id}]"
+            for rep in (d.old, d.new) for t in rep.topics for r in t.indicators}
+
+
 def render_diff_markdown(d: ReportDiff) -> str:
-    """For a pull-request comment."""
+    """For a pull-request comment: the topics that changed (all with show_all)."""
+    names = _names(d)
+    shown = [t for t in d.topics if d.show_all or t.change != "unchanged"]
     rows = [f"### csrscan diff: `{d.old.source.path}` → `{d.new.source.path}`", "",
-            f"**{_headline(d)}**", "",
-            "| topic | before | after | change | indicators gained | indicators lost |",
-            "| --- | --- | --- | --- | --- | --- |"]
-    for t in d.topics:
+            f"**{_headline(d)}**", ""]
+    if not shown:
+        return "\n".join([*rows, "No topic or indicator changed.", ""])
+    rows += ["| topic | before | after | change | indicators gained | indicators lost |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for t in shown:
+        gained = ", ".join(names.get(i, i) for i in t.gained) or "—"
+        lost = ", ".join(names.get(i, i) for i in t.lost) or "—"
         rows.append(f"| {t.name} `{t.id}` | {t.old_status} | {t.new_status} | {t.change} | "
-                    f"{', '.join(t.gained) or '—'} | {', '.join(t.lost) or '—'} |")
-    changed = [t for t in d.topics if t.appeared or t.disappeared]
+                    f"{gained} | {lost} |")
+    hidden = len(d.topics) - len(shown)
+    if hidden:
+        rows += ["", f"{hidden} unchanged topic(s) not shown (`--all` shows them)."]
+    changed = [t for t in shown if t.appeared or t.disappeared]
     if changed:
         rows += ["", "#### Evidence", ""]
         for t in changed:
-            rows += [f"- ➕ `{e.indicator}` line {e.line}: {e.text.strip()}" for e in t.appeared]
-            rows += [f"- ➖ `{e.indicator}` line {e.line}: {e.text.strip()}"
-                     for e in t.disappeared]
+            rows += [f"- ➕ {names.get(e.indicator, e.indicator)} line {e.line}: "
+                     f"{e.text.strip()}" for e in t.appeared]
+            rows += [f"- ➖ {names.get(e.indicator, e.indicator)} line {e.line}: "
+                     f"{e.text.strip()}" for e in t.disappeared]
     return "\n".join(rows) + "\n"

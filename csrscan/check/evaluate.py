@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from csrscan.check.baseline import apply_baseline, load_baseline
+from csrscan.check.baseline import apply_baseline, baseline_path_of, ratchet_findings, read_baseline
 from csrscan.check.config import Config
 from csrscan.check.policy import (
     Finding,
@@ -75,15 +75,18 @@ def run_check(paths: Sequence[str], config: Config, scanner: Scanner,
     """Check every path; `scanner(path, pack)` turns a path into a Report."""
     pack = load_config_pack(config)
     baseline = baseline or (config.baseline if use_baseline else None)
-    known = load_baseline(Path(baseline)) if baseline else None
+    recorded = read_baseline(Path(baseline)) if baseline else None
     results = []
     for path in paths:
         report = scanner(path, pack)
         result = check_report(report, Path(path), config.policy, pack)
-        if known is not None and baseline:
+        if recorded is not None and baseline:
+            where = Path(baseline)
+            ratchet = recorded.ratchet.get(baseline_path_of(report.source.path, where))
+            findings = (apply_baseline(result.findings, recorded.known, where)
+                        + ratchet_findings(report, ratchet))
             result = FileResult(result.path, result.report,
-                                apply_baseline(result.findings, known, Path(baseline)),
-                                result.suppressions)
+                                tuple(sorted(findings, key=sort_key)), result.suppressions)
         results.append(result)
     return CheckResult(pack=pack, policy=config.policy, files=tuple(results),
                        baseline=baseline)

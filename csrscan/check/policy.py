@@ -21,8 +21,9 @@ FAIL_ON = ("error", "warning", "info", "never")
 WILDCARD = "*"
 SCORE_RULE = "csrscan.min_score"
 SUPPRESSION_RULE = "csrscan.suppression"
+RATCHET_RULE = "csrscan.ratchet"
 
-Kind = Literal["topic", "indicator", "score", "suppression"]
+Kind = Literal["topic", "indicator", "score", "suppression", "ratchet"]
 Status = Literal["open", "suppressed", "baselined"]
 
 
@@ -116,11 +117,12 @@ def _topic_findings(path: str, topic: TopicResult, policy: Policy) -> list[Findi
     out = []
     need = policy.required_level(tid)
     if topic.level < need:
-        missing = [r.indicator.id for r in topic.indicators if not r.found]
+        missing = [f"{r.indicator.name} [{r.indicator.id}]"
+                   for r in topic.indicators if not r.found]
         extra = f"; indicators not found: {', '.join(missing)}" if missing else ""
         out.append(Finding(
             file=path, rule=tid, kind="topic", severity=severity, topic=tid,
-            message=f"topic {tid} ({topic.topic.name}) is {topic.status}, "
+            message=f"topic {topic.topic.name} [{tid}] is {topic.status}, "
                     f"policy requires at least {LEVELS[need]}{extra}",
             expected=LEVELS[need], actual=topic.status, page=page, line=line))
     for result in topic.indicators:
@@ -128,7 +130,7 @@ def _topic_findings(path: str, topic: TopicResult, policy: Policy) -> list[Findi
         if ind.id in policy.require_indicators and not result.found:
             out.append(Finding(
                 file=path, rule=ind.id, kind="indicator", severity=severity, topic=tid,
-                message=f"required indicator {ind.id} ({ind.name}) not found",
+                message=f"required indicator {ind.name} [{ind.id}] not found",
                 expected="found", actual="not found", page=page, line=line))
     return out
 

@@ -1,4 +1,4 @@
-"""`csrscan check`, `csrscan baseline create`, `csrscan diff`, `csrscan config show`.
+"""`csrscan check`, `csrscan diff`, `csrscan config show` (baseline: cli/baseline.py).
 
 Exit codes (docs/check.md): 0 the policy holds, 1 it does not (check; diff
 with --fail-on-regression), 2 usage, input, rules or config error.
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from csrscan.check.evaluate import CheckResult
     from csrscan.models import Pack, Report
 
-baseline_app = typer.Typer(help="Record the current gaps so that check fails only on new ones.",
-                           no_args_is_help=True)
 config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
 
 
@@ -136,39 +134,6 @@ def check(
     raise typer.Exit(result.exit_code)
 
 
-@baseline_app.command("create")
-def baseline_create(
-    files: FilesArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Baseline file to write.")
-                      ] = Path(".csrscan-baseline.json"),
-    config: ConfigOpt = None, no_config: NoConfigOpt = False,
-    pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
-    require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
-    severity: SeverityOpt = None, encoding: EncodingOpt = None, ocr: OcrOpt = False,
-) -> None:
-    """Write the current gaps of FILES (sorted, stable keys) to a baseline file.
-
-    `check --baseline FILE` (or `baseline:` in the config) then fails only on
-    gaps that are not in it. Paths are relative to the baseline's folder.
-    """
-    from csrscan.check.baseline import baseline_entries, render_baseline
-    from csrscan.check.evaluate import run_check
-    from csrscan.cli.common import emit
-    from csrscan.errors import CsrscanError
-
-    flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, None)
-    cfg = resolve_config(files, config, no_config, flags)
-    result = run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr),
-                       use_baseline=False)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CsrscanError(f"cannot create folder: {exc.strerror}", path=str(output)) from None
-    emit(render_baseline(result.findings, output), output)
-    typer.echo(f"wrote {len(baseline_entries(result.findings, output))} gap(s) to {output}",
-               err=True)
-
-
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier revision.")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later revision.")],
@@ -180,12 +145,17 @@ def diff(
     config: ConfigOpt = None, no_config: NoConfigOpt = False,
     pack: PackOpt = None, rules: RulesOpt = None,
     encoding: EncodingOpt = None, ocr: OcrOpt = False,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Markdown: list every topic, not only those that changed.")] = False,
 ) -> None:
     """What NEW gained and lost against OLD: topic levels, indicators, evidence.
 
     Exit 0 (2 on errors); with --fail-on-regression, 1 when a topic's level
-    dropped or an indicator was lost. Markdown output suits a PR comment.
+    dropped or an indicator was lost. Markdown output suits a PR comment: it
+    lists only the topics that changed unless --all is given.
     """
+    from dataclasses import replace
+
     from csrscan import formats
     from csrscan.check import diff as d
     from csrscan.cli.common import emit
@@ -195,7 +165,8 @@ def diff(
                          {"pack": pack, "rules": tuple(str(r) for r in rules or ())})
     rule_pack = select_pack(cfg.pack, cfg.rules)
     scanner = make_scanner(encoding, ocr)
-    result = d.diff_reports(scanner(str(old), rule_pack), scanner(str(new), rule_pack))
+    result = replace(d.diff_reports(scanner(str(old), rule_pack), scanner(str(new), rule_pack)),
+                     show_all=show_all)
     emit(formats.get("diff", fmt).load()(result), output)
     raise typer.Exit(1 if fail_on_regression and result.regression else 0)
 

@@ -125,7 +125,8 @@ def _register_subcommands() -> None:
     imports and typer's 10 ms of building them)."""
     if app.registered_groups:  # already done (main() called again in one process)
         return
-    from csrscan.cli.check import baseline_app, check, config_app, diff
+    from csrscan.cli.baseline import baseline_app
+    from csrscan.cli.check import check, config_app, diff
     from csrscan.cli.compare import compare
     from csrscan.cli.rules import rules_app
     from csrscan.cli.store import cache_app, history

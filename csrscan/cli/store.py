@@ -1,10 +1,14 @@
-"""`csrscan history COMPANY --db FILE` and `csrscan cache info|clear`."""
+"""`csrscan history COMPANY [--db FILE]` and `csrscan cache info|clear`.
+
+Without --db, history takes the database from the config's `db:` key
+(.csrscan.yaml / pyproject.toml found from here upward, or --config).
+"""
 
 from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -18,10 +22,14 @@ class HistoryFormat(str, Enum):
 
 def history(
     company: Annotated[str, typer.Argument(help="Company name, or part of it.")],
-    db: Annotated[Path, typer.Option("--db", metavar="FILE", help="SQLite file written by "
-                                     "`compare --db`.")],
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", metavar="FILE", help="SQLite file written by `compare --db`. Default: the "
+        "config's `db:` key.")] = None,
     fmt: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table or json.")
                    ] = HistoryFormat.table,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", "-c", metavar="FILE", help="Config file holding `db:` (default: "
+        ".csrscan.yaml / pyproject.toml found from here upward).")] = None,
 ) -> None:
     """Print every stored result of a company, by year and run (exit 2 if none)."""
     import json
@@ -29,6 +37,7 @@ def history(
     from csrscan.compare.db import history as load
     from csrscan.errors import InputError
 
+    db = db or _config_db(config)
     rows = load(db, company)
     if not rows:
         raise InputError(f"no results for company {company!r}", path=str(db))
@@ -40,6 +49,17 @@ def history(
                               ensure_ascii=False, indent=2))
         return
     _print_history(rows)
+
+
+def _config_db(config: Path | None) -> Path:
+    from csrscan.check.config import Config
+    from csrscan.errors import ConfigError
+
+    cfg = Config.resolve(Path.cwd(), config)
+    if not cfg.db:
+        where = ", ".join(cfg.files) or "no config file found"
+        raise ConfigError(f"no database: give --db FILE or set `db:` in the config ({where})")
+    return Path(cfg.db)
 
 
 def _print_history(rows: list) -> None:  # type: ignore[type-arg]

@@ -43,6 +43,11 @@ def indicator_markdown(ind: Indicator) -> str:
         lines += ["- Not when the sentence has: " + "、".join(ind.exclude)]
     if ind.quantitative:
         lines += ["- Evidence must carry a figure (a number with a unit)."]
+    if ind.guidance:
+        lines += ["- What a complete disclosure contains: "
+                  + " / ".join(g.strip() for g in ind.guidance.splitlines() if g.strip())]
+    if ind.good_example:
+        lines += [f"- Good example: {ind.good_example}"]
     lines += [f"- Passes: {e}" for e in ind.examples_pass]
     lines += [f"- Fails: {e}" for e in ind.examples_fail]
     return "\n".join(lines) + "\n"

@@ -82,6 +82,7 @@ def load_pack(path: str | Path) -> Pack:
     topics = [_build_topic(t, f) for f, d in docs for t in d.get("topics", [])]
     topics = _order_topics(topics, head.get("topics"), head_file)
     _check_unique(topics, head_file)
+    _check_guidance(root, topics)
     grading = load_grading(builtin_rules_dir(), head_file, head, docs, _validated)
     return Pack(
         id=str(head["id"]), version=str(head["version"]), name=str(head["name"]),
@@ -218,6 +219,8 @@ def _build_indicator(raw: dict[str, Any], topic: str, file: Path) -> Indicator:
         examples_pass=tuple(raw["examples"]["pass"]),
         examples_fail=tuple(raw["examples"]["fail"]),
         context=_build_context(raw),
+        guidance=str(raw.get("guidance", "")).strip(),
+        good_example=str(raw.get("good_example", "")).strip(),
     )
 
 
@@ -250,6 +253,18 @@ def _order_topics(topics: list[Topic], order: Iterable[str] | None, file: Path
                 else f"does not list topic {unlisted[0]!r}")
         raise RuleError(f"pack.topics {what}", path=str(file), key="pack.topics")
     return [by_id[t] for t in order]
+
+
+def _check_guidance(root: Path, topics: list[Topic]) -> None:
+    """The built-in packs tell a writer what to add for every gap; user packs may."""
+    if not root.resolve().is_relative_to(builtin_rules_dir().resolve()):
+        return
+    for topic in topics:
+        for ind in topic.indicators:
+            for key in ("guidance", "good_example"):
+                if not getattr(ind, key):
+                    raise RuleError(f"a built-in indicator needs '{key}'", path=str(root),
+                                    rule=ind.id, key=key)
 
 
 def _check_unique(topics: list[Topic], file: Path) -> None:

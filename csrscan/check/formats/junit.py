@@ -2,14 +2,15 @@
 
 A testcase gets a `<failure>` when the topic has a gap that fails the run;
 non-failing gaps (warnings, info, suppressed, baselined) are listed in its
-`<system-out>`. Extra testcases `csrscan.min_score` and `csrscan.suppression`
-appear when the policy sets a minimum score / the file has suppressions.
+`<system-out>`. Extra testcases `csrscan.min_score`, `csrscan.ratchet` and
+`csrscan.suppression` appear when the policy sets a minimum score / the score
+fell below the baseline's / the file has suppressions.
 """
 
 from __future__ import annotations
 
 from csrscan.check.evaluate import CheckResult, FileResult
-from csrscan.check.policy import SCORE_RULE, SUPPRESSION_RULE, Finding
+from csrscan.check.policy import RATCHET_RULE, SCORE_RULE, SUPPRESSION_RULE, Finding
 
 
 def render_junit(result: CheckResult) -> str:
@@ -51,6 +52,9 @@ def _cases(r: FileResult, score: bool) -> list[tuple[str, list[Finding]]]:
         (t.topic.id, [f for f in r.findings if f.topic == t.topic.id]) for t in r.report.topics]
     if score:
         cases.append((SCORE_RULE, [f for f in r.findings if f.rule == SCORE_RULE]))
+    if any(f.rule == RATCHET_RULE and f.topic is None for f in r.findings):
+        cases.append((RATCHET_RULE, [f for f in r.findings
+                                     if f.rule == RATCHET_RULE and f.topic is None]))
     if r.suppressions or any(f.rule == SUPPRESSION_RULE for f in r.findings):
         cases.append((SUPPRESSION_RULE, [f for f in r.findings if f.rule == SUPPRESSION_RULE]))
     return cases

@@ -13,7 +13,9 @@ from pathlib import PurePath
 from typing import Any
 
 from csrscan.check.evaluate import CheckResult
-from csrscan.check.policy import SCORE_RULE, SUPPRESSION_RULE, Finding
+from csrscan.check.fingerprint import finding_fingerprint
+from csrscan.check.guidance import guidance_text
+from csrscan.check.policy import RATCHET_RULE, SCORE_RULE, SUPPRESSION_RULE, Finding
 from csrscan.models import Pack
 from csrscan.version import __version__
 
@@ -26,25 +28,30 @@ def pack_rules(pack: Pack) -> list[dict[str, Any]]:
     rules: list[dict[str, Any]] = []
     for topic in pack.topics:
         rules.append(_rule(topic.id, topic.name_en or topic.id, topic.name,
-                           f"Topic {topic.id} ({topic.name}) must reach the policy's level.",
-                           topic.refs, "topic"))
+                           f"Topic {topic.name} [{topic.id}] must reach the policy's level.",
+                           topic.refs, "topic", guidance_text(topic.indicators)))
         for ind in topic.indicators:
             rules.append(_rule(ind.id, ind.name_en or ind.id, ind.name,
-                               ind.description or ind.name, ind.refs, "indicator"))
+                               ind.description or ind.name, ind.refs, "indicator",
+                               guidance_text((ind,))))
     rules.append(_rule(SCORE_RULE, "MinimumScore", "minimum overall score",
                        "The report's overall score must reach policy.min_score.", (), "score"))
     rules.append(_rule(SUPPRESSION_RULE, "MalformedSuppression", "malformed suppression",
                        "A `<!-- csrscan-disable ID: reason -->` comment must name known "
                        "ids and give a reason.", (), "suppression"))
+    rules.append(_rule(RATCHET_RULE, "BaselineRatchet", "score or topic level below the baseline",
+                       "A file's score and topic levels must not fall below those its "
+                       "baseline recorded.", (), "ratchet"))
     return rules
 
 
 def _rule(rid: str, name: str, short: str, help_text: str, refs: tuple[str, ...] | list[str],
-          kind: str) -> dict[str, Any]:
+          kind: str, guidance: str = "") -> dict[str, Any]:
     ref_text = f"\n\nReferences: {'; '.join(refs)}" if refs else ""
+    add = f"\n\nWhat a complete disclosure contains:\n{guidance}" if guidance else ""
     return {"id": rid, "name": _pascal(name), "shortDescription": {"text": short},
             "fullDescription": {"text": help_text},
-            "help": {"text": help_text + ref_text},
+            "help": {"text": help_text + add + ref_text},
             "helpUri": INFO_URI,
             "properties": {"kind": kind, "refs": list(refs), "tags": ["csr", "disclosure", kind]}}
 
@@ -54,8 +61,8 @@ def _pascal(text: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words) or "Rule"
 
 
-def finding_result(f: Finding, index: dict[str, int], fmt: str, baseline: bool
-                   ) -> dict[str, Any]:
+def finding_result(f: Finding, index: dict[str, int], fmt: str, baseline: bool,
+                   pack_id: str = "") -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": max(f.line, 1)}
     if fmt == "pdf":
         region["properties"] = {"page": f.page}
@@ -65,7 +72,8 @@ def finding_result(f: Finding, index: dict[str, int], fmt: str, baseline: bool
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": PurePath(f.file).as_posix(), "uriBaseId": "%SRCROOT%"},
             "region": region}}],
-        "partialFingerprints": {"csrscanGap/v1": f.key},
+        "partialFingerprints": {"csrscanGap/v1": f.key,
+                                "csrscan/v1": finding_fingerprint(f, pack_id)},
         "properties": {"status": f.status, "topic": f.topic, "expected": f.expected,
                        "actual": f.actual, "page": f.page},
     }
@@ -80,7 +88,8 @@ def finding_result(f: Finding, index: dict[str, int], fmt: str, baseline: bool
 def check_to_sarif(result: CheckResult) -> dict[str, Any]:
     rules = pack_rules(result.pack)
     index = {r["id"]: i for i, r in enumerate(rules)}
-    results = [finding_result(f, index, r.report.source.format, result.baseline is not None)
+    results = [finding_result(f, index, r.report.source.format, result.baseline is not None,
+                              result.pack.id)
                for r in result.files for f in r.findings]
     run = {
         "tool": {"driver": {"name": "csrscan", "version": __version__,

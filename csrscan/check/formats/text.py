@@ -7,17 +7,23 @@ from collections import Counter
 from typing import Any
 
 from csrscan.check.evaluate import CheckResult, FileResult
+from csrscan.check.fingerprint import finding_fingerprint
+from csrscan.check.guidance import guidance_lines, indicator_label, missing_indicators
 from csrscan.check.policy import Finding, Policy
 
 SCHEMA = "csrscan.check/1"
 SEVERITY_MARK = {"error": "❌ error", "warning": "⚠️ warning", "info": "ℹ️ info"}
 
 
-def finding_to_dict(f: Finding, fail_on: str) -> dict[str, Any]:
+def finding_to_dict(f: Finding, fail_on: str, pack_id: str = "",
+                    r: FileResult | None = None) -> dict[str, Any]:
+    missing = missing_indicators(r.report, f) if r is not None else ()
     return {"rule": f.rule, "kind": f.kind, "topic": f.topic, "severity": f.severity,
             "status": f.status, "fails": f.fails(fail_on), "message": f.message,
             "expected": f.expected, "actual": f.actual, "page": f.page, "line": f.line,
-            "reason": f.reason}
+            "reason": f.reason, "fingerprint": finding_fingerprint(f, pack_id),
+            "missing_indicators": [{"id": i.id, "name": i.name, "guidance": i.guidance,
+                                    "good_example": i.good_example} for i in missing]}
 
 
 def policy_to_dict(policy: Policy) -> dict[str, Any]:
@@ -49,7 +55,8 @@ def check_to_dict(result: CheckResult) -> dict[str, Any]:
         "policy": policy_to_dict(result.policy), "baseline": result.baseline,
         "summary": summary(result),
         "files": [{"path": r.path, "passed": r.passed(fail_on),
-                   "findings": [finding_to_dict(f, fail_on) for f in r.findings],
+                   "findings": [finding_to_dict(f, fail_on, result.pack.id, r)
+                                for f in r.findings],
                    "suppressions": [{"ids": list(s.ids), "reason": s.reason, "line": s.line}
                                     for s in r.suppressions],
                    "report": report_to_dict(r.report)}
@@ -92,7 +99,24 @@ def render_check_markdown(result: CheckResult) -> str:
         rows += [f"| {SEVERITY_MARK[f.severity]} | `{f.rule}` | {_where(r, f)} | "
                  f"{_status(f)} | {_cell(f.message)} |" for f in r.findings]
         rows.append("")
+        rows += _what_to_add(r)
     return "\n".join(rows)
+
+
+def _what_to_add(r: FileResult) -> list[str]:
+    """Guidance for the indicators that open gaps miss, each once."""
+    seen: dict[str, list[str]] = {}
+    for f in r.findings:
+        if f.status == "open":
+            for ind in missing_indicators(r.report, f):
+                lines = guidance_lines(ind)
+                if lines and ind.id not in seen:
+                    seen[ind.id] = [f"- **{indicator_label(ind)}**  "] + [
+                        f"  {line.strip()}  " for line in lines[1:]]
+    if not seen:
+        return []
+    return ["<details><summary>What to add (完整披露应包含)</summary>", "",
+            *(line for block in seen.values() for line in block), "", "</details>", ""]
 
 
 def _cell(text: str) -> str:
@@ -115,5 +139,8 @@ def render_check_table(result: CheckResult) -> str:
                 else f"{r.path}:{f.line}"
             tail = "" if f.status == "open" else f" [{_status(f)}]"
             rows.append(f"  {where}: {f.severity} {f.rule}: {f.message}{tail}")
+            if f.status == "open":
+                rows += [f"      {line}" for ind in missing_indicators(r.report, f)
+                         for line in guidance_lines(ind)]
     rows.append(verdict_line(result))
     return "\n".join(rows) + "\n"
