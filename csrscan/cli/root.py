@@ -115,7 +115,8 @@ def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
 
 
 # Registered by _register_subcommands (a test keeps the two in step).
-SUBCOMMANDS = ("rules", "check", "diff", "baseline", "config", "compare", "history", "cache")
+SUBCOMMANDS = ("rules", "check", "diff", "baseline", "config", "compare", "history", "cache",
+               "tag")
 
 
 def _register_subcommands() -> None:
@@ -128,6 +129,7 @@ def _register_subcommands() -> None:
     from csrscan.cli.compare import compare
     from csrscan.cli.rules import rules_app
     from csrscan.cli.store import cache_app, history
+    from csrscan.cli.tag import tag
 
     app.add_typer(rules_app, name="rules")
     app.command("check")(check)
@@ -137,6 +139,7 @@ def _register_subcommands() -> None:
     app.command("compare")(compare)
     app.command("history")(history)
     app.add_typer(cache_app, name="cache")
+    app.command("tag")(tag)
 
 
 def run() -> None:

@@ -1,0 +1,122 @@
+"""`csrscan tag`: rows agree with `scan -f json` evidence; order, flags, failures, formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from compare_helpers import run_main
+
+from csrscan.packs.select import select_pack
+from csrscan.pipeline import scan_path
+from csrscan.render.report import report_to_dict
+from csrscan.tag.rows import COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted(p for p in (ROOT / "samples").iterdir()
+                 if p.is_file() and p.suffix in (".md", ".pdf", ".txt"))
+
+
+def _scan_evidence(path: Path) -> Counter[tuple[Any, ...]]:
+    data = report_to_dict(scan_path(path, select_pack(None)))
+    items: Counter[tuple[Any, ...]] = Counter()
+    for t in data["topics"]:
+        for i in t["indicators"]:
+            for e in i["evidence"]:
+                items[(t["id"], i["id"], e["page"], e["line"], e["text"].strip(),
+                       e["strength"], " ".join(e["terms"]), e["ocr"])] += 1
+        for e in t["mentions"]:
+            items[(t["id"], "", e["page"], e["line"], e["text"].strip(), e["strength"],
+                   " ".join(e["terms"]), e["ocr"])] += 1
+    return items
+
+
+def _tag_rows(cwd: Path, *args: str) -> list[dict[str, Any]]:
+    res = run_main(cwd, "tag", *args, "-f", "jsonl", "--progress", "none", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    return [json.loads(line) for line in res.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tag")
+    for p in SAMPLES:
+        shutil.copy(p, root / p.name)
+    return root
+
+
+def test_rows_agree_with_scan_json_for_every_sample(sample_dir: Path) -> None:
+    rows = _tag_rows(sample_dir, ".")
+    assert {r["file"] for r in rows} == {p.name for p in SAMPLES}
+    for p in SAMPLES:
+        got = Counter((r["topic"], r["indicator"], r["page"], r["line"], r["sentence"],
+                       r["strength"], " ".join(r["terms"]), r["ocr"])
+                      for r in rows if r["file"] == p.name)
+        expected = _scan_evidence(sample_dir / p.name)
+        assert expected, p.name  # every sample has evidence
+        assert got == expected, p.name
+    for r in rows:
+        assert r["quantitative"] == (r["strength"] == "performance")
+        assert list(r) == list(COLUMNS)
+
+
+def test_order_is_by_file_then_place_and_all_sentences_adds_the_rest(sample_dir: Path
+                                                                     ) -> None:
+    rows = _tag_rows(sample_dir, ".")
+    keys = [(r["file"], r["page"], r["line"]) for r in rows]
+    assert keys == sorted(keys)
+    every = _tag_rows(sample_dir, ".", "--all-sentences")
+    assert [r for r in every if r["topic"]] == rows
+    blank = [r for r in every if not r["topic"]]
+    assert blank and all(r["indicator"] == r["strength"] == "" for r in blank)
+    evidence_at = {(r["file"], r["page"], r["line"], r["sentence"]) for r in rows}
+    assert not evidence_at & {(r["file"], r["page"], r["line"], r["sentence"]) for r in blank}
+    assert {"heading", "body"} <= {r["context"] for r in blank}
+
+
+def test_flags_come_from_the_sentence(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text(
+        "青禾银行股份有限公司2024年度社会责任报告\n"
+        "本行建立了个人信息保护制度，报告期内未发生个人信息泄露事件。\n"
+        "银行业金融机构应当加强消费者权益保护。\n"
+        "本行尚未建立数据分类分级制度。\n", encoding="utf-8")
+    rows = _tag_rows(tmp_path, "r.txt", "--all-sentences")
+    by = {r["sentence"]: r for r in rows}
+    zero = by["本行建立了个人信息保护制度，报告期内未发生个人信息泄露事件。"]
+    assert zero["zero_incident"] and zero["figure"] and not zero["gap"]
+    assert by["银行业金融机构应当加强消费者权益保护。"]["normative"]
+    gap = by["本行尚未建立数据分类分级制度。"]
+    assert gap["gap"] and gap["topic"] == ""  # a gap is never evidence
+
+
+def test_csv_has_the_columns_and_a_failed_file_is_listed(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("本行建立了个人信息保护制度。\n", encoding="utf-8")
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
+    res = run_main(tmp_path, "tag", ".", "--progress", "none", "-j", "2", "-o", "out.csv")
+    assert res.returncode == 2
+    assert "failed: bad.pdf" in res.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text("utf-8"))))
+    assert rows and {r["file"] for r in rows} == {"good.txt"}
+    assert list(rows[0]) == list(COLUMNS)
+    assert rows[0]["ocr"] in ("0", "1")
+
+
+def test_parquet_matches_jsonl(sample_dir: Path, tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "tags.parquet"
+    res = run_main(sample_dir, "tag", ".", "-f", "parquet", "-o", str(out), "--progress",
+                   "none", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    assert pq.read_table(out).to_pylist() == _tag_rows(sample_dir, ".")
+
+
+def test_parquet_without_output_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("本行建立了个人信息保护制度。\n", encoding="utf-8")
+    res = run_main(tmp_path, "tag", "a.txt", "-f", "parquet")
+    assert res.returncode == 2 and "--output" in res.stderr
