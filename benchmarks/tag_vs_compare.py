@@ -76,12 +76,13 @@ def main() -> None:
                   f"{peaks[name]} MiB")
         files = sorted(str(p) for p in Path(a.folder).rglob("*.txt"))
         third = files[: max(1, len(files) // 3)]
-        _, small = run(["tag", *third, "--all-sentences", "-f", "csv", "-o", f"{out}/s.csv", *common], cache)
+        _, small = run(["tag", *third, "--all-sentences", "-f", "csv", "-o", f"{out}/s.csv",
+                        *common], cache)
         _, whole = run(commands["tag --all-sentences"], cache)
         print(f"  parent peak RSS, tag --all-sentences: {len(third)} files {small} MiB, "
               f"{len(files)} files {whole} MiB")
         for name in ("t.csv", "a.csv"):
-            rows = sum(1 for _ in open(f"{out}/{name}", encoding="utf-8")) - 1
+            rows = len(Path(out, name).read_text(encoding="utf-8").splitlines()) - 1
             print(f"  {name}: {rows} rows")
 
 
