@@ -120,3 +120,24 @@ def test_parquet_without_output_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("本行建立了个人信息保护制度。\n", encoding="utf-8")
     res = run_main(tmp_path, "tag", "a.txt", "-f", "parquet")
     assert res.returncode == 2 and "--output" in res.stderr
+
+
+def test_boilerplate_flags_sentences_other_companies_repeat(tmp_path: Path) -> None:
+    planted = "本公司全年组织数据安全培训5场，覆盖员工800人次。"
+    own = "本公司修订《数据安全管理制度》，由数据安全委员会统筹各部门职责。"
+    for name, company, lines in (
+            ("a.txt", "甲方消费金融", [own, planted]),
+            ("b.txt", "乙方小额贷款", ["本公司全年組織數據安全培訓５場,覆盖员工800人次。"]),
+            ("c.txt", "丙方数字科技", ["报告期内，本公司未发生重大数据泄露事件。"] * 2)):
+        (tmp_path / name).write_text("\n".join([f"{company}股份有限公司", "2024年度社会责任报告",
+                                                "", *lines]) + "\n", encoding="utf-8")
+    plain = _tag_rows(tmp_path, ".")
+    assert {r["boilerplate"] for r in plain} == {None}  # only over a batch, when asked
+    rows = _tag_rows(tmp_path, ".", "--boilerplate")
+    flags = {(r["file"], r["sentence"]): r["boilerplate"] for r in rows}
+    assert flags == {("a.txt", own): False, ("a.txt", planted): True,
+                     ("b.txt", "本公司全年組織數據安全培訓５場,覆盖员工800人次。"): True,
+                     ("c.txt", "报告期内，本公司未发生重大数据泄露事件。"): False}
+    res = run_main(tmp_path, "tag", ".", "--boilerplate", "--progress", "none", "-j", "1")
+    table = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert {r["boilerplate"] for r in table} == {"0", "1"}

@@ -51,6 +51,10 @@ def tag(
     all_sentences: Annotated[bool, typer.Option(
         "--all-sentences", help="Also write every sentence that is evidence of nothing "
         "(empty topic).")] = False,
+    boilerplate: Annotated[bool, typer.Option(
+        "--boilerplate", help="Fill the boilerplate column: the sentence recurs "
+        "near-identically in another company's report of the batch (holds the batch's "
+        "evidence sentences in memory).")] = False,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: CPU count).")] = None,
     timeout: Annotated[float, typer.Option(
@@ -77,7 +81,7 @@ def tag(
     from csrscan.cachedir import cache_root
     from csrscan.compare.batch import JobSpec, discover
     from csrscan.parallel.forked import available_cores
-    from csrscan.tag.run import output_writer, tag_batch
+    from csrscan.tag.run import output_writer, shard_format, tag_batch
 
     if fmt is TagFormat.parquet:
         from csrscan.tag.output import require_pyarrow
@@ -95,7 +99,8 @@ def tag(
     files = [f for f in discover(paths) if Path(f).resolve() != ours]
     spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes),
                    use_cache=not no_cache, cache_dir=str(cache_root()), quotes=False)
-    outcomes = tag_batch(files, the_pack, spec, fmt.value, output_writer(fmt.value, output, emit),
+    write = output_writer(fmt.value, output, emit, boilerplate)
+    outcomes = tag_batch(files, the_pack, spec, shard_format(fmt.value, boilerplate), write,
                          all_sentences=all_sentences, jobs=jobs or available_cores(),
                          timeout=timeout or None, max_tasks=max_tasks_per_child,
                          progress=progress.value, manifest=overrides)

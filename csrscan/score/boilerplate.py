@@ -49,6 +49,7 @@ class Boilerplate:
     report: tuple[float | None, ...]  # per input report: share of its distinct sentences
     topics: tuple[dict[str, float | None], ...]  # per input report: share per topic
     repeated: tuple[Repeated, ...]  # the most repeated across companies, most first
+    flagged: tuple[frozenset[str], ...] = ()  # per input report: its boilerplate, normalized
 
 
 def normalize(text: str) -> str:
@@ -120,19 +121,22 @@ def boilerplate(reports: Sequence[ReportSentences], threshold: float = THRESHOLD
     def reports_of(t: int) -> set[int]:
         return set().union(holders[t], *(holders[v] for v in near[t]))
 
-    shares, topic_shares = [], []
+    norms = list(ids)  # by id
+    shares, topic_shares, flagged_texts = [], [], []
     for r, mine in enumerate(per_report):
         company = reports[r].company
         flagged = {t for t in mine
                    if any(reports[o].company != company for o in reports_of(t))}
         shares.append(_share(len(flagged), len(mine)))
+        flagged_texts.append(frozenset(norms[t] for t in flagged))
         by_topic: dict[str, list[bool]] = defaultdict(list)
         for t, topics in mine.items():
             for topic in topics:
                 by_topic[topic].append(t in flagged)
         topic_shares.append({k: _share(sum(v), len(v)) for k, v in sorted(by_topic.items())})
     return Boilerplate(tuple(shares), tuple(topic_shares),
-                       _most_repeated(reports, shown, near, reports_of, top))
+                       _most_repeated(reports, shown, near, reports_of, top),
+                       tuple(flagged_texts))
 
 
 def _most_repeated(reports: Sequence[ReportSentences], shown: list[str],

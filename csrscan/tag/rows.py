@@ -23,8 +23,9 @@ from csrscan.score import grade
 COLUMNS: tuple[str, ...] = (
     "file", "sha256", "company", "year", "industry", "page", "line", "sentence", "context",
     "topic", "indicator", "strength", "quantitative", "figure", "terms", "ocr",
-    "normative", "gap", "zero_incident")
-BOOLEAN = frozenset({"quantitative", "figure", "ocr", "normative", "gap", "zero_incident"})
+    "normative", "gap", "zero_incident", "boilerplate")
+BOOLEAN = frozenset({"quantitative", "figure", "ocr", "normative", "gap", "zero_incident",
+                     "boilerplate"})
 INTEGER = frozenset({"year", "page", "line"})
 Key = tuple[int, int, str]  # page, line, sentence text: how evidence names its sentence
 
@@ -84,7 +85,8 @@ def _sentence_cells(facts: FileFacts, s: Sentence, grading: Grading) -> dict[str
             "sentence": s.text.strip(), "context": s.context,
             "figure": grade.has_figure(norm, grading), "ocr": s.origin == "ocr",
             "normative": grade.is_normative(norm, grading), "gap": grade.is_gap(norm, grading),
-            "zero_incident": grade.states_zero(norm, grading)}
+            "zero_incident": grade.states_zero(norm, grading),
+            "boilerplate": None}  # known only over the batch (tag --boilerplate)
 
 
 def csv_lines(rows: Iterable[dict[str, Any]]) -> str:
@@ -97,13 +99,18 @@ def csv_lines(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def _csv_cell(column: str, value: Any) -> Any:
-    if column in BOOLEAN:
-        return int(bool(value))
-    return "" if value is None else value
+    if value is None:
+        return ""
+    return int(bool(value)) if column in BOOLEAN else value
 
 
 def csv_header() -> str:
     return ",".join(COLUMNS) + "\n"
+
+
+def row_from_json(data: dict[str, Any]) -> dict[str, Any]:
+    """A row read back from a JSONL line (terms joined again)."""
+    return {**data, "terms": " ".join(data["terms"])}
 
 
 def jsonl_lines(rows: Iterable[dict[str, Any]]) -> str:

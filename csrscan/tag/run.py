@@ -20,7 +20,8 @@ def tag_batch(files: Sequence[str], pack: Pack, spec: JobSpec, fmt: str, write: 
               max_tasks: int = 50, progress: str = "none",
               manifest: dict[str, ManifestEntry] | None = None) -> list[Outcome]:
     """Tag every file (sorted: `discover` sorts them) and hand the shards to `write`
-    in that order; the outcomes (failures included) in path order."""
+    in that order; the outcomes (failures included) in path order. `fmt` is the
+    shards' format: csv or jsonl (what parquet and --boilerplate read back)."""
     from csrscan.compare.progress import BatchProgress
 
     order = {path: n for n, path in enumerate(files)}
@@ -38,18 +39,24 @@ def tag_batch(files: Sequence[str], pack: Pack, spec: JobSpec, fmt: str, write: 
     return sorted(outcomes, key=lambda o: order[o.path])
 
 
+def shard_format(fmt: str, boilerplate: bool) -> str:
+    """Shards hold the final text, unless they must be read back as rows."""
+    return "jsonl" if fmt == "parquet" or boilerplate else fmt
+
+
 def output_writer(fmt: str, output: Path | None,
-                  emit: Callable[[Iterable[str], Path | None], None]) -> Writer:
+                  emit: Callable[[Iterable[str], Path | None], None],
+                  boilerplate: bool = False) -> Writer:
     """How the shards become the output: text through the CLI's `emit` (stdout or
-    an atomic file), Parquet written by pyarrow."""
+    an atomic file), Parquet written by pyarrow; with `boilerplate`, each row's
+    flag is set from the whole batch first."""
     def write(shards: str, numbers: Sequence[int]) -> None:
+        from csrscan.tag.output import boilerplate_marker, text_pieces, write_parquet
+
+        mark = boilerplate_marker(shards, numbers) if boilerplate else None
         if fmt == "parquet":
-            from csrscan.tag.output import write_parquet
-
             assert output is not None  # the command refuses parquet without -o
-            write_parquet(output, shards, numbers)
+            write_parquet(output, shards, numbers, mark)
         else:
-            from csrscan.tag.output import text_pieces
-
-            emit(text_pieces(fmt, shards, numbers), output)
+            emit(text_pieces(fmt, shards, numbers, mark), output)
     return write

@@ -22,7 +22,7 @@ from csrscan.errors import CsrscanError
 from csrscan.models import Sentence
 from csrscan.tag.rows import FileFacts, csv_lines, jsonl_lines, report_rows
 
-SHARD_FORMATS = {"csv": csv_lines, "jsonl": jsonl_lines, "parquet": jsonl_lines}
+SHARD_FORMATS = {"csv": csv_lines, "jsonl": jsonl_lines}
 
 
 @dataclass(frozen=True, slots=True)
