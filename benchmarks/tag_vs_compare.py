@@ -5,7 +5,8 @@
 Runs `compare FOLDER -f csv` and `tag FOLDER -f csv` (and `tag --all-sentences`)
 as child processes with a shared, warmed text cache (both read the same cached
 documents, so the figure is the cost of tagging over scanning), alternately,
-REPEAT times each, and prints the median wall time, the ratio tag/compare and
+REPEAT times each, and prints the median wall time and CPU time (command and
+workers: the steadier figure on a shared machine), the ratios tag/compare and
 the parent process's peak RSS (the workers are separate processes: the peak
 of the parent is what grows if rows were held). Then it tags the first third
 of the folder's files and the whole folder, to show that the parent's memory
@@ -31,16 +32,26 @@ WRAPPER = ("import resource, sys\n"
            "file=sys.stderr)\n")
 
 
-def run(args: list[str], cache: str) -> tuple[float, int]:
+CPU: dict[str, list[float]] = {}
+
+
+def run(args: list[str], cache: str, name: str = "") -> tuple[float, int]:
+    """Wall seconds and the parent's peak RSS (MiB); CPU seconds of the command
+    and its workers (wait4: the workers are reaped by it) go to CPU[name]."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CSRSCAN_CACHE_DIR": cache}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", WRAPPER, *args], env=env,
-                          capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
-    rss = [int(line.split()[1]) for line in done.stderr.splitlines()
-           if line.startswith("maxrss")]
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *args], env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0  # reaped above
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read()
+    CPU.setdefault(name, []).append(usage.ru_utime + usage.ru_stime)
+    rss = [int(line.split()[1]) for line in stderr.splitlines() if line.startswith("maxrss")]
     if not rss:
-        raise SystemExit(f"failed: {args}: {done.stderr[-500:]}")
+        raise SystemExit(f"failed: {args}: {stderr[-500:]}")
     return seconds, rss[0] // 1024
 
 
@@ -64,16 +75,18 @@ def main() -> None:
         peaks: dict[str, int] = {}
         for _ in range(a.repeat):
             for name, args in commands.items():
-                seconds, rss = run(args, cache)
+                seconds, rss = run(args, cache, name)
                 times[name].append(seconds)
                 peaks[name] = max(peaks.get(name, 0), rss)
         base = statistics.median(times["compare"])
+        cpu_base = statistics.median(CPU["compare"])
         print(f"{a.folder}: jobs {a.jobs}, "
               f"median of {a.repeat}")
         for name, ts in times.items():
             med = statistics.median(ts)
-            print(f"  {name:22s} {med:6.2f} s  ×{med / base:4.2f}  parent peak RSS "
-                  f"{peaks[name]} MiB")
+            cpu = statistics.median(CPU[name])
+            print(f"  {name:22s} wall {med:6.2f} s ×{med / base:4.2f}  CPU {cpu:6.2f} s "
+                  f"×{cpu / cpu_base:4.2f}  parent peak RSS {peaks[name]} MiB")
         files = sorted(str(p) for p in Path(a.folder).rglob("*.txt"))
         third = files[: max(1, len(files) // 3)]
         _, small = run(["tag", *third, "--all-sentences", "-f", "csv", "-o", f"{out}/s.csv",

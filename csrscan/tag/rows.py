@@ -27,6 +27,7 @@ COLUMNS: tuple[str, ...] = (
 BOOLEAN = frozenset({"quantitative", "figure", "ocr", "normative", "gap", "zero_incident",
                      "boilerplate"})
 INTEGER = frozenset({"year", "page", "line"})
+_BOOLEAN_AT = tuple(i for i, c in enumerate(COLUMNS) if c in BOOLEAN)
 Key = tuple[int, int, str]  # page, line, sentence text: how evidence names its sentence
 
 
@@ -80,28 +81,28 @@ def report_rows(facts: FileFacts, report: Report, sentences: Sequence[Sentence],
 
 def _sentence_cells(facts: FileFacts, s: Sentence, grading: Grading) -> dict[str, Any]:
     norm = s.norm
+    zero = grade.states_zero(norm, grading)  # a zero in words is a figure too
     return {"file": facts.path, "sha256": facts.sha256, "company": facts.company,
             "year": facts.year, "industry": facts.industry, "page": s.page, "line": s.line,
             "sentence": s.text.strip(), "context": s.context,
-            "figure": grade.has_figure(norm, grading), "ocr": s.origin == "ocr",
+            "figure": zero or grade.has_figure(norm, grading), "ocr": s.origin == "ocr",
             "normative": grade.is_normative(norm, grading), "gap": grade.is_gap(norm, grading),
-            "zero_incident": grade.states_zero(norm, grading),
+            "zero_incident": zero,
             "boilerplate": None}  # known only over the batch (tag --boilerplate)
 
 
 def csv_lines(rows: Iterable[dict[str, Any]]) -> str:
-    """Rows as CSV text without a header; booleans 1/0, an unknown year empty."""
+    """Rows as CSV text without a header; booleans 1/0, None (an unknown year, no
+    boilerplate flag) empty, as the csv module writes None."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     for row in rows:
-        writer.writerow([_csv_cell(c, row[c]) for c in COLUMNS])
+        cells = [row[c] for c in COLUMNS]
+        for i in _BOOLEAN_AT:
+            if cells[i] is not None:
+                cells[i] = 1 if cells[i] else 0
+        writer.writerow(cells)
     return buf.getvalue()
-
-
-def _csv_cell(column: str, value: Any) -> Any:
-    if value is None:
-        return ""
-    return int(bool(value)) if column in BOOLEAN else value
 
 
 def csv_header() -> str:
