@@ -174,3 +174,18 @@ def test_scan_quality_table(tmp_path: Path) -> None:
                        and "%" in line)
     # hand count in docs/research.md: 9 sentences, 6 specific, 2 with figures, 2 of 10
     assert [c.strip() for c in report_line.split("│")[2:6]] == ["9", "67%", "22%", "20%"]
+
+
+def test_manifest_and_industry_rules_fill_identity(tmp_path: Path) -> None:
+    line = "本公司建立了个人信息保护制度，并开展数据安全培训。\n"
+    (tmp_path / "a.txt").write_text("青禾银行股份有限公司\n2024年度社会责任报告\n" + line,
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("远帆小额贷款股份有限公司\n2024年度社会责任报告\n" + line,
+                                    encoding="utf-8")
+    (tmp_path / "m.csv").write_text("path,company,year,industry\nb.txt,,2023,microcredit\n",
+                                    encoding="utf-8")
+    rows = _tag_rows(tmp_path, "a.txt", "b.txt", "--manifest", "m.csv", "--industry",
+                     "银行=banking", "--industry", "贷款=never used: the manifest wins")
+    got = {(r["file"], r["company"], r["year"], r["industry"]) for r in rows}
+    assert got == {("a.txt", "青禾银行股份有限公司", 2024, "banking"),
+                   ("b.txt", "远帆小额贷款股份有限公司", 2023, "microcredit")}

@@ -64,6 +64,9 @@ def tag(
     manifest: Annotated[Optional[Path], typer.Option(
         metavar="CSV", help="CSV with columns path,company,year[,industry] overriding the "
         "identity rules.")] = None,
+    industry: Annotated[Optional[list[str]], typer.Option(
+        "--industry", metavar="WORD=NAME", help="A company whose name contains WORD is in "
+        "industry NAME (when the manifest gives none); repeatable.")] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Neither read nor write the extracted-text cache.")] = False,
     progress: Annotated[ProgressMode, typer.Option(
@@ -89,6 +92,9 @@ def tag(
         if output is None:
             raise ConfigError("--format parquet needs --output FILE")
         require_pyarrow()
+    from csrscan.compare.research import parse_industry_rules
+
+    industries = parse_industry_rules(industry or ())
     the_pack = load_pack(pack, rules)
     overrides = None
     if manifest is not None:
@@ -103,7 +109,7 @@ def tag(
     outcomes = tag_batch(files, the_pack, spec, shard_format(fmt.value, boilerplate), write,
                          all_sentences=all_sentences, jobs=jobs or available_cores(),
                          timeout=timeout or None, max_tasks=max_tasks_per_child,
-                         progress=progress.value, manifest=overrides)
+                         progress=progress.value, manifest=overrides, industries=industries)
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
         typer.echo(f"csrscan: failed: {o.path}: [{o.kind}] {o.error}", err=True)

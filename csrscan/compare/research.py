@@ -48,10 +48,14 @@ def parse_industry_rules(rules: Sequence[str]) -> tuple[tuple[str, str], ...]:
 
 
 def industry_of(row: Row, rules: Sequence[tuple[str, str]]) -> str:
+    return industry_for(row.company, row.identity.industry, rules)
+
+
+def industry_for(company: str, industry: str, rules: Sequence[tuple[str, str]]) -> str:
     """The manifest's industry, else the first rule whose word the company holds."""
-    if row.identity.industry:
-        return row.identity.industry
-    return next((name for word, name in rules if word in row.company), "")
+    if industry:
+        return industry
+    return next((name for word, name in rules if word in company), "")
 
 
 def percentile(value: float, group: Sequence[float]) -> float:

@@ -18,7 +18,8 @@ Writer = Callable[[str, Sequence[int]], None]  # shard folder, shard numbers in 
 def tag_batch(files: Sequence[str], pack: Pack, spec: JobSpec, fmt: str, write: Writer,
               all_sentences: bool = False, jobs: int = 1, timeout: float | None = None,
               max_tasks: int = 50, progress: str = "none",
-              manifest: dict[str, ManifestEntry] | None = None) -> list[Outcome]:
+              manifest: dict[str, ManifestEntry] | None = None,
+              industries: tuple[tuple[str, str], ...] = ()) -> list[Outcome]:
     """Tag every file (sorted: `discover` sorts them) and hand the shards to `write`
     in that order; the outcomes (failures included) in path order. `fmt` is the
     shards' format: csv or jsonl (what parquet and --boilerplate read back)."""
@@ -28,7 +29,8 @@ def tag_batch(files: Sequence[str], pack: Pack, spec: JobSpec, fmt: str, write: 
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="csrscan-tag-") as shards:
         task = TagTask(spec, pack, shard_dir=shards, order=order, fmt=fmt,
-                       all_sentences=all_sentences, manifest=manifest or {})
+                       all_sentences=all_sentences, manifest=manifest or {},
+                       industries=industries)
         run = local_executor(jobs, timeout, max_tasks)
         with BatchProgress(progress, len(files)) as bar:
             for outcome in run(task, list(files)):

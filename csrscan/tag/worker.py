@@ -18,6 +18,7 @@ from pathlib import Path
 from csrscan.atomic import atomic_path
 from csrscan.compare.batch import FileTask, JobSpec, Outcome, file_sha256, load_document
 from csrscan.compare.identity import ManifestEntry, apply_manifest, identify
+from csrscan.compare.research import industry_for
 from csrscan.errors import CsrscanError
 from csrscan.models import Sentence
 from csrscan.tag.rows import FileFacts, csv_lines, jsonl_lines, report_rows
@@ -34,6 +35,7 @@ class TagTask(FileTask):
     fmt: str = "csv"
     all_sentences: bool = False
     manifest: dict[str, ManifestEntry] = field(default_factory=dict)
+    industries: tuple[tuple[str, str], ...] = ()  # --industry WORD=NAME
 
     def __call__(self, path: str) -> Outcome:
         return tag_file(path, self)
@@ -69,7 +71,8 @@ def _tag(path: str, sha: str, spec: JobSpec, task: TagTask) -> tuple[int, bool]:
     sentences: list[Sentence] = []
     report = document_to_report(doc, task.pack, sentences.append)
     ident = apply_manifest(identify(doc), path, task.manifest)
-    facts = FileFacts(path, sha, ident.company, ident.year, ident.industry)
+    facts = FileFacts(path, sha, ident.company, ident.year,
+                      industry_for(ident.company, ident.industry, task.industries))
     rows = list(report_rows(facts, report, sentences, task.pack.grading, task.all_sentences))
     target = shard_path(task.shard_dir, task.order[path])
     # atomic: a worker killed mid-write (timeout) leaves no half shard behind
