@@ -7,12 +7,12 @@ these functions, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 
 from csrscan.errors import InputError
 from csrscan.match.sentences import sentences_to_evidence
-from csrscan.models import Document, Evidence, NormPage, Pack, Report, SourceInfo
+from csrscan.models import Document, Evidence, NormPage, Pack, Report, Sentence, SourceInfo
 from csrscan.score.grade import own_names
 from csrscan.score.topics import evidence_to_topics
 from csrscan.text.normalize import document_to_normpages, han_share, script_of
@@ -22,14 +22,18 @@ FRONT_PAGES = 5  # where a report introduces its own short name
 MIN_HAN_SHARE = 0.2
 
 
-def document_to_report(doc: Document, pack: Pack) -> Report:
-    """Run every stage after ingest on one document."""
+Tap = Callable[[Sentence], None]
+
+
+def document_to_report(doc: Document, pack: Pack, tap: Tap | None = None) -> Report:
+    """Run every stage after ingest on one document; `tap` sees every sentence
+    as it is segmented (`csrscan tag` keeps them; a scan passes none)."""
     pages = document_to_normpages(doc)
     if not any(p.norm.strip() for p in pages):
         raise InputError("no usable text in the document", path=doc.path)
     source = source_info(doc.path, doc.sha256, doc.format, len(doc.pages), doc.chars,
                          script_of(pages), doc.encoding)
-    return make_report(source, doc.warnings, normpages_to_evidence(pages, pack), pack,
+    return make_report(source, doc.warnings, normpages_to_evidence(pages, pack, tap), pack,
                        han_share(pages))
 
 
@@ -53,17 +57,25 @@ def front_names(pages: Sequence[NormPage]) -> tuple[str, ...]:
     return own_names("\n".join(p.norm for p in pages[:FRONT_PAGES]))
 
 
-def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack) -> tuple[Evidence, ...]:
+def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack, tap: Tap | None = None
+                          ) -> tuple[Evidence, ...]:
     """Segment and match normalized pages; the report's own short name counts as it."""
-    return pages_to_evidence(pages, pack, front_names(pages))
+    return pages_to_evidence(pages, pack, front_names(pages), tap)
 
 
-def pages_to_evidence(pages: Sequence[NormPage], pack: Pack, names: tuple[str, ...]
-                      ) -> tuple[Evidence, ...]:
+def pages_to_evidence(pages: Sequence[NormPage], pack: Pack, names: tuple[str, ...],
+                      tap: Tap | None = None) -> tuple[Evidence, ...]:
     # sentences streamed, never all held: they would double the text in memory
     index = pack.grading.index  # the pack's index markers: not evidence
-    return sentences_to_evidence(
-        chain.from_iterable(page_to_sentences(page, index) for page in pages), pack, names)
+    sentences = chain.from_iterable(page_to_sentences(page, index) for page in pages)
+    return sentences_to_evidence(sentences if tap is None else _tapped(sentences, tap),
+                                 pack, names)
+
+
+def _tapped(sentences: Iterable[Sentence], tap: Tap) -> Iterator[Sentence]:
+    for sentence in sentences:
+        tap(sentence)
+        yield sentence
 
 
 def language_warnings(share: float | None, pack: Pack) -> list[str]:

@@ -100,6 +100,18 @@ def compare(
     progress: Annotated[ProgressMode, typer.Option(
         help="Progress on stderr: auto (bar on a terminal, else plain lines), bar, plain, "
         "none.")] = ProgressMode.auto,
+    quality: Annotated[bool, typer.Option(
+        "--quality", help="Add disclosure-quality indices and cross-company boilerplate "
+        "(docs/research.md).")] = False,
+    peers: Annotated[bool, typer.Option(
+        "--peers", help="Add percentiles of score and topic levels within industry and "
+        "year (industry from --manifest or --industry).")] = False,
+    industry: Annotated[Optional[list[str]], typer.Option(
+        "--industry", metavar="WORD=NAME", help="A company whose name contains WORD is in "
+        "industry NAME (when the manifest gives none); repeatable.")] = None,
+    trend: Annotated[bool, typer.Option(
+        "--trend", help="Add each report's change from its company's previous year stored "
+        "in --db.")] = False,
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
     max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
@@ -122,6 +134,11 @@ def compare(
         raise ConfigError("--resume needs --jsonl FILE (or --format jsonl -o FILE)")
     if executor is ExecutorKind.dask and not scheduler:
         raise ConfigError("--executor dask needs --scheduler ADDRESS")
+    if trend and db is None:
+        raise ConfigError("--trend needs --db FILE (the history it compares with)")
+    from csrscan.compare.research import parse_industry_rules
+
+    industry_rules = parse_industry_rules(industry or ())
     the_pack = load_pack(pack, rules)
     query = Query(sort=sort, reverse=reverse, topics=tuple(topic or ()), min_score=min_score,
                   max_score=max_score, companies=tuple(company or ()),
@@ -131,7 +148,7 @@ def compare(
 
     overrides = read_manifest(manifest) if manifest else None
     files = _without_outputs(discover(paths), output, journal, db)
-    shows_quotes = db is not None or chosen.quotes
+    shows_quotes = db is not None or chosen.quotes or quality  # boilerplate reads quotes
     spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes),
                    use_cache=not no_cache, cache_dir=_cache_dir(executor),
                    quotes=shows_quotes or journal is not None or chosen.kind == "stream")
@@ -143,6 +160,8 @@ def compare(
 
     full = build_matrix(outcomes, the_pack.id, the_pack.version, topic_columns(the_pack),
                         overrides, with_evidence=shows_quotes)
+    full = _research(full, quality, peers or bool(industry_rules), industry_rules,
+                     db if trend else None)
     if db is not None:
         from csrscan.compare.db import append_run
 
@@ -150,6 +169,23 @@ def compare(
     _output(full, query, chosen, output)
     if full.failures:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _research(full: Matrix, quality: bool, peers: bool,
+              industry_rules: tuple[tuple[str, str], ...], history_db: Path | None) -> Matrix:
+    """The research fields asked for (before this run joins the database)."""
+    from dataclasses import replace
+
+    from csrscan.compare import research
+
+    if quality:
+        full = research.add_boilerplate(full)
+    if peers:
+        full = research.add_peers(full, industry_rules)
+    if history_db is not None:
+        full = research.add_history(full, history_db)
+    shows = {"quality": quality, "peers": peers, "trend": history_db is not None}
+    return replace(full, shows=frozenset(k for k, on in shows.items() if on))
 
 
 def _without_outputs(files: list[str], *outputs: Path | None) -> list[str]:

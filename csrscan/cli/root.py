@@ -87,6 +87,9 @@ def scan(
                                                "(implies --evidence).")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o",
                                                    help="Write to a file.")] = None,
+    quality: Annotated[bool, typer.Option(
+        "--quality", help="Table: also print the disclosure-quality indices per topic "
+        "(JSON always holds them).")] = False,
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
     max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
@@ -96,11 +99,12 @@ def scan(
     result = scan_one(report, load_pack(pack, rules),
                       ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs))
     # --all-evidence alone asks for quotes too (it used to print none without -e)
-    emit(render_scan(result, fmt, evidence or all_evidence, all_evidence, output), output)
+    emit(render_scan(result, fmt, evidence or all_evidence, all_evidence, output, quality),
+         output)
 
 
 def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
-                output: Path | None) -> str | Iterable[str] | None:
+                output: Path | None, quality: bool = False) -> str | Iterable[str] | None:
     """Render for a file or stdout; a console format prints itself and returns None."""
     from csrscan import formats
 
@@ -109,14 +113,17 @@ def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
         return chosen.load()(report, evidence, all_evidence)  # type: ignore[no-any-return]
     console = make_console(output)
     try:
-        chosen.load()(report, console, evidence, all_evidence)
+        # only asked for when set: a console format registered without it still works
+        chosen.load()(report, console, evidence, all_evidence, **({"quality": True}
+                                                                   if quality else {}))
     except OSError as exc:  # stdout on a full disk (a closed pipe is OutputClosed)
         raise stdout_failed(exc) from None
     return console_text(console)
 
 
 # Registered by _register_subcommands (a test keeps the two in step).
-SUBCOMMANDS = ("rules", "check", "diff", "baseline", "config", "compare", "history", "cache")
+SUBCOMMANDS = ("rules", "check", "diff", "baseline", "config", "compare", "history", "cache",
+               "tag")
 
 
 def _register_subcommands() -> None:
@@ -130,6 +137,7 @@ def _register_subcommands() -> None:
     from csrscan.cli.compare import compare
     from csrscan.cli.rules import rules_app
     from csrscan.cli.store import cache_app, history
+    from csrscan.cli.tag import tag
 
     app.add_typer(rules_app, name="rules")
     app.command("check")(check)
@@ -139,6 +147,7 @@ def _register_subcommands() -> None:
     app.command("compare")(compare)
     app.command("history")(history)
     app.add_typer(cache_app, name="cache")
+    app.command("tag")(tag)
 
 
 def run() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from csrscan.errors import CsrscanError, InputError
 from csrscan.ingest import IngestOptions, suffixes
-from csrscan.models import Pack
+from csrscan.models import Document, Pack
 
 GLOB_CHARS = set("*?[")
 ERROR_SCHEMA = "csrscan.error/1"
@@ -158,13 +158,11 @@ def scan_file(path: str, spec: JobSpec, pack: Pack) -> Outcome:
                        seconds=time.perf_counter() - start)
 
 
-def _scan(path: str, sha: str, spec: JobSpec, pack: Pack) -> tuple[dict[str, Any], bool]:
+def load_document(path: str, sha: str, spec: JobSpec) -> tuple[Document, bool]:
+    """The file's `Document`, from the cache when it holds it (and whether it did)."""
     from csrscan.cachedir import cache_root
-    from csrscan.compare.identity import identify
     from csrscan.ingest import path_to_document
     from csrscan.ingest.cache import DocumentCache, options_key
-    from csrscan.render.report import report_to_dict
-    from csrscan.stages import document_to_report
 
     store = None
     if spec.use_cache:
@@ -176,6 +174,15 @@ def _scan(path: str, sha: str, spec: JobSpec, pack: Pack) -> tuple[dict[str, Any
         doc = path_to_document(path, spec.ingest)
         if store and doc.sha256 == sha:
             store.put(doc)
+    return doc, cached
+
+
+def _scan(path: str, sha: str, spec: JobSpec, pack: Pack) -> tuple[dict[str, Any], bool]:
+    from csrscan.compare.identity import identify
+    from csrscan.render.report import report_to_dict
+    from csrscan.stages import document_to_report
+
+    doc, cached = load_document(path, sha, spec)
     report = document_to_report(doc, pack)
     data = report_to_dict(report, quotes=spec.quotes)
     ident = identify(doc)

@@ -16,6 +16,8 @@ from typing import Any
 from csrscan.compare.batch import Outcome
 from csrscan.compare.identity import Identity, ManifestEntry, apply_manifest, canonical_name
 from csrscan.errors import ConfigError
+from csrscan.score.boilerplate import Repeated
+from csrscan.score.quality import Quality
 
 SORT_KEYS = ("company", "year", "score", "path")
 
@@ -38,6 +40,28 @@ class EvidenceRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PeerRank:
+    """A report among the reports of its industry and year (compare --peers)."""
+
+    industry: str
+    peers: int  # reports in the group, this one included
+    score_pct: float
+    levels_pct: tuple[float, ...]  # per topic
+    median_score: float
+    median_levels: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YearChange:
+    """This report against its company's previous stored year (compare --trend)."""
+
+    from_year: int
+    run_id: int
+    score_change: float
+    level_changes: tuple[int | None, ...]  # per topic; None: the topic was not stored
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     path: str
     sha256: str
@@ -47,6 +71,14 @@ class Row:
     score: float
     found: tuple[tuple[str, ...], ...]  # indicator ids found, per topic
     evidence: tuple[EvidenceRow, ...] = ()
+    # research fields (docs/research.md): indices per topic and of the report (None:
+    # a journal line written before they existed), batch boilerplate, peers, history
+    quality: tuple[Quality | None, ...] = ()
+    report_quality: Quality | None = None
+    boilerplate: tuple[float | None, ...] = ()
+    report_boilerplate: float | None = None
+    peers: PeerRank | None = None
+    history: YearChange | None = None
 
     @property
     def company(self) -> str:
@@ -85,6 +117,8 @@ class Matrix:
     rows: tuple[Row, ...]
     failures: tuple[Failure, ...]
     trends: tuple[Trend, ...] = ()
+    repeated: tuple[Repeated, ...] = ()  # the batch's most repeated evidence sentences
+    shows: frozenset[str] = frozenset()  # research parts the outputs show: quality, peers, trend
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +161,11 @@ def row_from_report(path: str, data: dict[str, Any], topics: Sequence[TopicCol],
                      company_rule=str(ident_d.get("company_rule") or "unknown"),
                      year_rule=str(ident_d.get("year_rule") or "unknown"))
     ident = apply_manifest(ident, path, manifest)
-    levels, found, evidence = [], [], []
+    levels, found, evidence, quality = [], [], [], []
     for col in topics:
         t = by_id.get(col.id, {"level": 0, "indicators": []})
         levels.append(int(t["level"]))
+        quality.append(_quality(t.get("quality")))
         found.append(tuple(i["id"] for i in t["indicators"] if i["found"]))
         if with_evidence:
             evidence += [EvidenceRow(col.id, i["id"], e["page"], e["line"], e["strength"],
@@ -138,7 +173,12 @@ def row_from_report(path: str, data: dict[str, Any], topics: Sequence[TopicCol],
                          for i in t["indicators"] for e in i["evidence"]]
     return Row(path=path, sha256=data["source"]["sha256"], format=data["source"]["format"],
                identity=ident, levels=tuple(levels), score=float(data["summary"]["score"]),
-               found=tuple(found), evidence=tuple(evidence))
+               found=tuple(found), evidence=tuple(evidence), quality=tuple(quality),
+               report_quality=_quality(data["summary"].get("quality")))
+
+
+def _quality(data: dict[str, Any] | None) -> Quality | None:
+    return Quality(**data) if data else None
 
 
 def select(matrix: Matrix, query: Query) -> Matrix:
@@ -157,11 +197,23 @@ def select(matrix: Matrix, query: Query) -> Matrix:
     kept_ids = {ids[i] for i in keep}
     rows = [replace(r, levels=tuple(r.levels[i] for i in keep),
                     found=tuple(r.found[i] for i in keep),
-                    evidence=tuple(e for e in r.evidence if e.topic in kept_ids))
+                    evidence=tuple(e for e in r.evidence if e.topic in kept_ids),
+                    **_kept_research(r, keep))
             for r in rows]
     topics = tuple(matrix.topics[i] for i in keep)
     return replace(matrix, topics=topics, rows=tuple(rows),
                    trends=compute_trends(rows, topics))
+
+
+def _kept_research(r: Row, keep: list[int]) -> dict[str, Any]:
+    """The per-topic research fields of the kept topic columns."""
+    def pick(values: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(values[i] for i in keep) if values else ()
+    peers = r.peers and replace(r.peers, levels_pct=pick(r.peers.levels_pct),
+                                median_levels=pick(r.peers.median_levels))
+    history = r.history and replace(r.history, level_changes=pick(r.history.level_changes))
+    return {"quality": pick(r.quality), "boilerplate": pick(r.boilerplate), "peers": peers,
+            "history": history}
 
 
 def _keep(row: Row, q: Query, ids: list[str]) -> bool:

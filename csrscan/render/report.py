@@ -8,6 +8,7 @@ from json.encoder import encode_basestring as _quote  # what dumps uses, in C
 from typing import Any
 
 from csrscan.models import STRENGTHS, Evidence, IndicatorResult, Report, TopicResult
+from csrscan.score.quality import report_quality, topic_quality
 
 SCHEMA = "csrscan.report/1"
 
@@ -32,7 +33,8 @@ def _report_head(report: Report) -> dict[str, Any]:
 def _report_tail(report: Report) -> dict[str, Any]:
     levels = [t.level for t in report.topics]
     return {"summary": {"covered": levels.count(2), "partial": levels.count(1),
-                        "missing": levels.count(0), "score": report.score},
+                        "missing": levels.count(0), "score": report.score,
+                        "quality": report_quality(report.topics).to_dict()},
             "warnings": sorted(report.warnings)}
 
 
@@ -44,7 +46,8 @@ def topic_to_dict(topic: TopicResult, quotes: bool = True) -> dict[str, Any]:
 
 def _topic_head(topic: TopicResult) -> dict[str, Any]:
     return {"id": topic.topic.id, "name": topic.topic.name, "level": topic.level,
-            "status": topic.status, "score": topic.score}
+            "status": topic.status, "score": topic.score,
+            "quality": topic_quality(topic).to_dict()}
 
 
 def indicator_to_dict(result: IndicatorResult, quotes: bool = True) -> dict[str, Any]:

@@ -27,7 +27,7 @@ def coverage_bar(score: float) -> str:
 
 
 def print_report(report: Report, console: Any, evidence: bool = False,
-                 all_evidence: bool = False) -> None:
+                 all_evidence: bool = False, quality: bool = False) -> None:
     """Print the gap table (and evidence) to a rich Console."""
     from rich.markup import escape
 
@@ -40,6 +40,8 @@ def print_report(report: Report, console: Any, evidence: bool = False,
     console.print(summary_line(report))
     for w in sorted(report.warnings):
         console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+    if quality:
+        _print_quality(report, console)
     if evidence:
         _print_evidence(report, console, all_evidence)
 
@@ -56,6 +58,27 @@ def _print_table(report: Report, console: Any, title: str) -> None:
     table.add_column("missing", overflow="fold", ratio=1)
     for t in report.topics:
         table.add_row(*_row(t))
+    console.print(table)
+
+
+def _print_quality(report: Report, console: Any) -> None:
+    """`scan --quality`: the indices of docs/scoring.md, per topic and for the report."""
+    from rich.table import Table
+
+    from csrscan.score.quality import Quality, report_quality, topic_quality
+
+    def pct(v: float | None) -> str:
+        return "—" if v is None else f"{v:.0%}"
+
+    def cells(q: Quality) -> list[str]:
+        return [str(q.sentences), pct(q.specificity), pct(q.quantitative), pct(q.cheap_talk)]
+    table = Table(title="disclosure quality", title_justify="left", expand=False)
+    table.add_column("topic", no_wrap=True)
+    for name in ("sentences", "specificity", "quantitative", "cheap_talk"):  # JSON names
+        table.add_column(name, justify="right", no_wrap=True)
+    for t in report.topics:
+        table.add_row(t.topic.id, *cells(topic_quality(t)))
+    table.add_row("[bold]report[/]", *cells(report_quality(report.topics)))
     console.print(table)
 
 

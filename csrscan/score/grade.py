@@ -137,6 +137,16 @@ def is_gap(norm: str, grading: Grading) -> bool:
     return _found(grader(grading).gap, norm)
 
 
+def is_normative(norm: str, grading: Grading) -> bool:
+    """Rule talk anywhere in the sentence (应当, 须, 要求): `csrscan tag`'s flag."""
+    return _found(grader(grading).normative, norm)
+
+
+def states_zero(norm: str, grading: Grading) -> bool:
+    """A zero stated in words (未发生…, 零投诉): `csrscan tag`'s zero-incident flag."""
+    return _found(grader(grading).zero, norm)
+
+
 def has_figure(norm: str, grading: Grading) -> bool:
     """A quantity, or a zero stated in words (未发生, 零投诉)."""
     g = grader(grading)

@@ -16,15 +16,21 @@ LEVEL_NAME = {0: "missing", 1: "partial", 2: "covered"}
 
 
 def header(matrix: Matrix) -> list[str]:
-    """CSV/XLSX columns: path, company, year, one per topic id, score, identity_guessed."""
+    """CSV/XLSX columns: path, company, year, one per topic id, score, identity_guessed,
+    then the research columns that --quality/--peers/--trend asked for."""
+    from csrscan.compare.formats import research
+
     return ["path", "company", "year", *(t.id for t in matrix.topics), "score",
-            "identity_guessed"]
+            "identity_guessed", *research.header(matrix)]
 
 
-def row_cells(row: Row) -> list[Any]:
-    # identity_guessed last, so the columns before it keep their positions.
+def row_cells(row: Row, matrix: Matrix | None = None) -> list[Any]:
+    # identity_guessed before the research columns, so the base columns keep their positions.
+    from csrscan.compare.formats import research
+
+    extra = research.cells(matrix, row) if matrix is not None else []
     return [row.path, row.company, row.year if row.year is not None else "",
-            *row.levels, row.score, int(row.identity.guessed)]
+            *row.levels, row.score, int(row.identity.guessed), *extra]
 
 
 def render_csv(matrix: Matrix) -> str:
@@ -32,7 +38,7 @@ def render_csv(matrix: Matrix) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header(matrix))
     for row in matrix.rows:
-        writer.writerow(row_cells(row))
+        writer.writerow(row_cells(row, matrix))
     return buf.getvalue()
 
 
@@ -45,6 +51,8 @@ def trend_change(t: Trend) -> str:
 
 
 def matrix_to_dict(matrix: Matrix) -> dict[str, Any]:
+    from csrscan.compare.formats import research
+
     ids = [t.id for t in matrix.topics]
     return {
         "schema": MATRIX_SCHEMA,
@@ -55,7 +63,8 @@ def matrix_to_dict(matrix: Matrix) -> dict[str, Any]:
                   "company_rule": r.identity.company_rule, "year_rule": r.identity.year_rule,
                   "identity_guessed": r.identity.guessed,
                   "levels": dict(zip(ids, r.levels, strict=True)), "score": r.score,
-                  "found": {i: list(f) for i, f in zip(ids, r.found, strict=True)}}
+                  "found": {i: list(f) for i, f in zip(ids, r.found, strict=True)},
+                  **research.row_json(matrix, r)}
                  for r in matrix.rows],
         "failures": [{"path": f.path, "sha256": f.sha256 or None, "kind": f.kind,
                       "error": f.error} for f in matrix.failures],
@@ -64,6 +73,7 @@ def matrix_to_dict(matrix: Matrix) -> dict[str, Any]:
                     "change": trend_change(t), "gained": list(t.gained), "lost": list(t.lost)}
                    for t in matrix.trends],
         "summary": {"scanned": len(matrix.rows), "failed": len(matrix.failures)},
+        **research.matrix_json(matrix),
     }
 
 

@@ -72,6 +72,10 @@ def print_matrix(matrix: Matrix, console: Any) -> None:
         console.print(f"[red]failed[/] {escape(f.path)}: {escape(f'[{f.kind}]')} "
                       f"{escape(f.error)}", highlight=False)
     _print_trends(matrix, console)
+    if matrix.shows:
+        from csrscan.compare.formats.research import print_research
+
+        print_research(matrix, console)
 
 
 def _print_trends(matrix: Matrix, console: Any) -> None:

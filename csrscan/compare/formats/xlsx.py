@@ -41,6 +41,10 @@ def write_xlsx(matrix: Matrix, path: Path) -> None:
             "gained", "lost"],
            ([t.company, t.topic, t.from_year, t.to_year, t.from_level, t.to_level,
              trend_change(t), " ".join(t.gained), " ".join(t.lost)] for t in matrix.trends))
+    from csrscan.compare.formats.research import sheets
+
+    for title, head, rows in sheets(matrix):  # --quality, --peers, --trend
+        _table(wb, title, head, rows)
     try:
         with atomic_path(path) as tmp:
             wb.save(tmp)
@@ -66,7 +70,7 @@ def _matrix_sheet(wb: Any, matrix: Matrix) -> None:
     ws.append(head)
     fills = {lv: PatternFill("solid", start_color=c, end_color=c) for lv, c in LEVEL_FILL.items()}
     for row in matrix.rows:
-        cells = [_cell(ws, v) for v in row_cells(row)]
+        cells = [_cell(ws, v) for v in row_cells(row, matrix)]
         for t_index, level in enumerate(row.levels):
             cells[3 + t_index].fill = fills[level]
         ws.append(cells)
