@@ -172,8 +172,8 @@ def test_scan_quality_table(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     report_line = next(line for line in res.stdout.splitlines() if "report" in line
                        and "%" in line)
-    # hand count in docs/research.md: 9 sentences, 6 specific, 2 with figures, 2 of 10
-    assert [c.strip() for c in report_line.split("│")[2:6]] == ["9", "67%", "22%", "20%"]
+    # hand count in docs/research.md: 10 sentences, 7 specific, 2 with figures, 2 of 10
+    assert [c.strip() for c in report_line.split("│")[2:6]] == ["10", "70%", "20%", "20%"]
 
 
 def test_manifest_and_industry_rules_fill_identity(tmp_path: Path) -> None:
