@@ -117,12 +117,15 @@ def test_reviewdog_formats_read_back_field_by_field(tmp_path: Path, fmt: str) ->
         for d in diagnostics:  # each line is a Diagnostic, as reviewdog -f=rdjsonl reads it
             validator.validate({"diagnostics": [d]})
     assert len(diagnostics) == len(expected) == 4
-    for d, f in zip(diagnostics, expected, strict=True):
+    concise = _check(files, "concise").splitlines()
+    for d, f, line in zip(diagnostics, expected, concise, strict=True):
         assert d["code"] == {"value": f["rule"]}
         assert d["severity"] == f["severity"].upper()
         assert d["location"] == {"path": f["path"], "range": {"start": {"line": f["line"]}}}
         assert d["message"].startswith(f["message"])
-        assert d["original_output"] == f["fingerprint"]
+        # reviewdog prints original_output as the diagnostic's raw line (the
+        # local reporter's only output): the concise line, then the fingerprint
+        assert d["original_output"] == f"{line} [fingerprint {f['fingerprint']}]"
 
 
 def test_reviewdog_schema_fixture_refuses_unknown_keys() -> None:
@@ -237,7 +240,8 @@ def test_diff_reports_regressions_for_reviewdog(tmp_path: Path, suffix: str) -> 
     checked = json.loads(run("check", new, "--no-config", "--require", "data_security=covered",
                              "-f", "json").stdout)
     gap = next(f for f in checked["files"][0]["findings"] if f["rule"] == "data_security")
-    assert doc["diagnostics"][0]["original_output"] == gap["fingerprint"]
+    assert doc["diagnostics"][0]["original_output"] == \
+        f"{lines[0]} [fingerprint {gap['fingerprint']}]"
     assert run("diff", new, old, "--no-config", "-f", "concise").stdout == ""  # gains only
 
 
