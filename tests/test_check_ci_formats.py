@@ -254,3 +254,13 @@ def test_github_annotations_carry_the_guidance(tmp_path: Path) -> None:
     assert body[0] == ("required indicator 数据安全事件与泄露情况 [data_security.incidents] "
                        "not found")
     assert body[1].startswith("数据安全事件与泄露情况 [data_security.incidents]: 披露")
+
+
+def test_a_file_given_twice_is_checked_once(tmp_path: Path) -> None:
+    write(tmp_path / "drafts" / "report.md", DRAFT_PARTIAL)
+    once = json.loads(_check(["drafts/report.md"], "gitlab"))
+    twice = json.loads(_check(["./drafts/report.md", "drafts/report.md",
+                               str(tmp_path / "drafts" / "report.md")], "gitlab"))
+    assert twice == once and len({i["fingerprint"] for i in once}) == len(once) == 2
+    doc = json.loads(_check(["drafts/./report.md", "drafts/report.md"], "json"))
+    assert [f["path"] for f in doc["files"]] == ["drafts/report.md"]
