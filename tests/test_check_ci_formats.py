@@ -264,3 +264,21 @@ def test_a_file_given_twice_is_checked_once(tmp_path: Path) -> None:
     assert twice == once and len({i["fingerprint"] for i in once}) == len(once) == 2
     doc = json.loads(_check(["drafts/./report.md", "drafts/report.md"], "json"))
     assert [f["path"] for f in doc["files"]] == ["drafts/report.md"]
+
+
+def test_each_malformed_suppression_has_its_own_fingerprint(tmp_path: Path) -> None:
+    write(tmp_path / "a.md", "<!-- csrscan-disable aml -->\n\n"
+          "<!-- csrscan-disable nosuch: 原因 -->\n\n"
+          "<!-- csrscan-disable green_finance -->\n\n" + DRAFT_COVERED)
+    r = run("check", "a.md", "--no-config", "--require", "*=missing", "-f", "gitlab")
+    assert r.exit_code == 1, r.output
+    issues = [i for i in json.loads(r.stdout) if i["check_name"] == "csrscan.suppression"]
+    assert [i["location"]["lines"]["begin"] for i in issues] == [1, 3, 5]
+    assert len({i["fingerprint"] for i in issues}) == 3
+    assert "`<!-- csrscan-disable green_finance: reason -->`" in issues[2]["description"]
+    # moving the comments keeps their fingerprints
+    write(tmp_path / "a.md", "\n".join(FILLER) + "\n" + (tmp_path / "a.md").read_text("utf-8"))
+    moved = [i for i in json.loads(run("check", "a.md", "--no-config", "--require", "*=missing",
+                                       "-f", "gitlab").stdout)
+             if i["check_name"] == "csrscan.suppression"]
+    assert [i["fingerprint"] for i in moved] == [i["fingerprint"] for i in issues]
