@@ -117,12 +117,15 @@ def test_reviewdog_formats_read_back_field_by_field(tmp_path: Path, fmt: str) ->
         for d in diagnostics:  # each line is a Diagnostic, as reviewdog -f=rdjsonl reads it
             validator.validate({"diagnostics": [d]})
     assert len(diagnostics) == len(expected) == 4
-    for d, f in zip(diagnostics, expected, strict=True):
+    concise = _check(files, "concise").splitlines()
+    for d, f, line in zip(diagnostics, expected, concise, strict=True):
         assert d["code"] == {"value": f["rule"]}
         assert d["severity"] == f["severity"].upper()
         assert d["location"] == {"path": f["path"], "range": {"start": {"line": f["line"]}}}
         assert d["message"].startswith(f["message"])
-        assert d["original_output"] == f["fingerprint"]
+        # reviewdog prints original_output as the diagnostic's raw line (the
+        # local reporter's only output): the concise line, then the fingerprint
+        assert d["original_output"] == f"{line} [fingerprint {f['fingerprint']}]"
 
 
 def test_reviewdog_schema_fixture_refuses_unknown_keys() -> None:
@@ -237,7 +240,8 @@ def test_diff_reports_regressions_for_reviewdog(tmp_path: Path, suffix: str) -> 
     checked = json.loads(run("check", new, "--no-config", "--require", "data_security=covered",
                              "-f", "json").stdout)
     gap = next(f for f in checked["files"][0]["findings"] if f["rule"] == "data_security")
-    assert doc["diagnostics"][0]["original_output"] == gap["fingerprint"]
+    assert doc["diagnostics"][0]["original_output"] == \
+        f"{lines[0]} [fingerprint {gap['fingerprint']}]"
     assert run("diff", new, old, "--no-config", "-f", "concise").stdout == ""  # gains only
 
 
@@ -250,3 +254,31 @@ def test_github_annotations_carry_the_guidance(tmp_path: Path) -> None:
     assert body[0] == ("required indicator 数据安全事件与泄露情况 [data_security.incidents] "
                        "not found")
     assert body[1].startswith("数据安全事件与泄露情况 [data_security.incidents]: 披露")
+
+
+def test_a_file_given_twice_is_checked_once(tmp_path: Path) -> None:
+    write(tmp_path / "drafts" / "report.md", DRAFT_PARTIAL)
+    once = json.loads(_check(["drafts/report.md"], "gitlab"))
+    twice = json.loads(_check(["./drafts/report.md", "drafts/report.md",
+                               str(tmp_path / "drafts" / "report.md")], "gitlab"))
+    assert twice == once and len({i["fingerprint"] for i in once}) == len(once) == 2
+    doc = json.loads(_check(["drafts/./report.md", "drafts/report.md"], "json"))
+    assert [f["path"] for f in doc["files"]] == ["drafts/report.md"]
+
+
+def test_each_malformed_suppression_has_its_own_fingerprint(tmp_path: Path) -> None:
+    write(tmp_path / "a.md", "<!-- csrscan-disable aml -->\n\n"
+          "<!-- csrscan-disable nosuch: 原因 -->\n\n"
+          "<!-- csrscan-disable green_finance -->\n\n" + DRAFT_COVERED)
+    r = run("check", "a.md", "--no-config", "--require", "*=missing", "-f", "gitlab")
+    assert r.exit_code == 1, r.output
+    issues = [i for i in json.loads(r.stdout) if i["check_name"] == "csrscan.suppression"]
+    assert [i["location"]["lines"]["begin"] for i in issues] == [1, 3, 5]
+    assert len({i["fingerprint"] for i in issues}) == 3
+    assert "`<!-- csrscan-disable green_finance: reason -->`" in issues[2]["description"]
+    # moving the comments keeps their fingerprints
+    write(tmp_path / "a.md", "\n".join(FILLER) + "\n" + (tmp_path / "a.md").read_text("utf-8"))
+    moved = [i for i in json.loads(run("check", "a.md", "--no-config", "--require", "*=missing",
+                                       "-f", "gitlab").stdout)
+             if i["check_name"] == "csrscan.suppression"]
+    assert [i["fingerprint"] for i in moved] == [i["fingerprint"] for i in issues]

@@ -38,6 +38,29 @@ def _baseline(path: Path) -> dict:  # type: ignore[type-arg]
 
 # ---- the ratchet ----------------------------------------------------------------
 
+
+def test_baseline_commands_use_the_configs_baseline_file(tmp_path: Path) -> None:
+    """`baseline create/update` without -o write the file `check` reads (`baseline:`)."""
+    write(tmp_path / ".csrscan.yaml", "policy:\n  require: {data_security: covered}\n"
+          "baseline: ci/base.json\n")
+    write(tmp_path / "d.md", DRAFT_PARTIAL)
+    r = run("baseline", "update", "d.md")
+    assert r.exit_code == 2 and "ci/base.json" in r.output  # nothing to update yet
+    assert run("baseline", "create", "d.md").exit_code == 0
+    assert not (tmp_path / ".csrscan-baseline.json").exists()
+    assert _baseline(tmp_path / "ci" / "base.json")["ratchet"]["../d.md"]["levels"][
+        "data_security"] == "partial"
+    assert run("check", "d.md").exit_code == 0  # the gap is baselined
+    write(tmp_path / "d.md", DRAFT_COVERED)
+    r = run("baseline", "update", "d.md")
+    assert r.exit_code == 0 and "ci/base.json" in r.output
+    assert _baseline(tmp_path / "ci" / "base.json")["ratchet"]["../d.md"]["levels"][
+        "data_security"] == "covered"
+    # -o still wins
+    assert run("baseline", "create", "d.md", "-o", "other.json").exit_code == 0
+    assert (tmp_path / "other.json").is_file()
+
+
 @pytest.mark.parametrize("suffix", [".md", ".docx"])
 def test_ratchet_fails_on_a_falling_score_and_level(tmp_path: Path, suffix: str) -> None:
     draft = tmp_path / f"report{suffix}"

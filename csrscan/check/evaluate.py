@@ -77,7 +77,7 @@ def run_check(paths: Sequence[str], config: Config, scanner: Scanner,
     baseline = baseline or (config.baseline if use_baseline else None)
     recorded = read_baseline(Path(baseline)) if baseline else None
     results = []
-    for path in paths:
+    for path in unique_paths(paths):
         report = scanner(path, pack)
         result = check_report(report, Path(path), config.policy, pack)
         if recorded is not None and baseline:
@@ -90,6 +90,20 @@ def run_check(paths: Sequence[str], config: Config, scanner: Scanner,
         results.append(result)
     return CheckResult(pack=pack, policy=config.policy, files=tuple(results),
                        baseline=baseline)
+
+
+def unique_paths(paths: Sequence[str]) -> list[str]:
+    """Each file once, as first given: `x.md ./x.md` (or an overlapping glob)
+    would repeat every finding with the same fingerprint, and GitLab keeps only
+    the first issue of a fingerprint."""
+    seen: set[Path] = set()
+    out = []
+    for path in paths:
+        key = Path(path).resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
 
 
 def check_report(report: Report, source: Path, policy: Policy, pack: Pack) -> FileResult:

@@ -3,8 +3,10 @@
 Built from the pack id, the rule (topic / indicator) id and the file's path
 as checked ('/'-separated, without a leading './'), never from line numbers,
 so that a gap whose text moved is the same gap to GitLab, code scanning,
-reviewdog and the baseline. A ratchet finding adds its topic, as one file
-can have several.
+reviewdog and the baseline. A ratchet finding adds its topic, and a
+malformed-suppression finding its message (which names the comment's ids and
+problem), as one file can have several: GitLab shows only the first issue of
+a fingerprint.
 """
 
 from __future__ import annotations
@@ -33,4 +35,6 @@ def fingerprint(pack_id: str, rule: str, file: str) -> str:
 
 def finding_fingerprint(f: Finding, pack_id: str) -> str:
     rule = f"{f.rule}:{f.topic}" if f.kind == "ratchet" and f.topic else f.rule
+    if f.kind == "suppression":
+        rule = f"{f.rule}:{f.message}"
     return fingerprint(pack_id, rule, f.file)

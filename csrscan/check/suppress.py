@@ -53,7 +53,8 @@ def suppression_findings(file: str, sups: tuple[Suppression, ...], pack: Pack
             problems.append("names no topic or indicator id")
         problems += [f"names unknown id {i!r}" for i in s.ids if i not in known]
         if not s.reason:
-            problems.append("has no reason (write `<!-- csrscan-disable ID: reason -->`)")
+            ids = ", ".join(s.ids) or "ID"
+            problems.append(f"has no reason (write `<!-- csrscan-disable {ids}: reason -->`)")
         for problem in problems:
             out.append(Finding(file=file, rule=SUPPRESSION_RULE, kind="suppression",
                                severity="error", line=s.line,

@@ -8,7 +8,7 @@ score or topic level below the ratchet; `update` only raises it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -32,18 +32,25 @@ from csrscan.cli.check import (
 if TYPE_CHECKING:
     from csrscan.check.evaluate import CheckResult
 
+DEFAULT = ".csrscan-baseline.json"
+OUTPUT_HELP = f"Baseline file. Default: the config's `baseline:`, else {DEFAULT}."
+
 baseline_app = typer.Typer(
     help="Record the current gaps and levels so that check fails only on new gaps or a "
          "falling score.", no_args_is_help=True)
 
 
 def _current(files: list[Path], config: Path | None, no_config: bool,
-             flags: dict[str, object], encoding: str | None, ocr: bool) -> CheckResult:
+             flags: dict[str, object], encoding: str | None, ocr: bool,
+             output: Path | None) -> tuple[CheckResult, Path]:
+    """The drafts checked without a baseline, and the baseline file: -o, else
+    the config's `baseline:` (the file `check` reads), else the default."""
     from csrscan.check.evaluate import run_check
 
     cfg = resolve_config(files, config, no_config, flags)
-    return run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr),
-                     use_baseline=False)
+    result = run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr),
+                       use_baseline=False)
+    return result, output or Path(cfg.baseline or DEFAULT)
 
 
 def _write(output: Path, text: str) -> None:
@@ -60,8 +67,8 @@ def _write(output: Path, text: str) -> None:
 @baseline_app.command("create")
 def baseline_create(
     files: FilesArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Baseline file to write.")
-                      ] = Path(".csrscan-baseline.json"),
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=OUTPUT_HELP)
+                      ] = None,
     config: ConfigOpt = None, no_config: NoConfigOpt = False,
     pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
     require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
@@ -76,7 +83,7 @@ def baseline_create(
     from csrscan.check.baseline import baseline_entries, render_baseline
 
     flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, None)
-    result = _current(files, config, no_config, flags, encoding, ocr)
+    result, output = _current(files, config, no_config, flags, encoding, ocr, output)
     _write(output, render_baseline(result.findings, output, result.pack.id,
                                    [r.report for r in result.files]))
     typer.echo(f"wrote {len(baseline_entries(result.findings, output))} gap(s) and the "
@@ -86,8 +93,8 @@ def baseline_create(
 @baseline_app.command("update")
 def baseline_update(
     files: FilesArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Baseline file to update.")
-                      ] = Path(".csrscan-baseline.json"),
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=OUTPUT_HELP)
+                      ] = None,
     config: ConfigOpt = None, no_config: NoConfigOpt = False,
     pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
     require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
@@ -101,9 +108,9 @@ def baseline_update(
     """
     from csrscan.check.baseline import dump_baseline, read_baseline, update_baseline
 
-    old = read_baseline(output)
     flags = policy_flags(pack, rules, require, require_indicator, min_score, severity, None)
-    result = _current(files, config, no_config, flags, encoding, ocr)
+    result, output = _current(files, config, no_config, flags, encoding, ocr, output)
+    old = read_baseline(output)
     new = update_baseline(old, result.findings, [r.report for r in result.files], output,
                           result.pack.id)
     _write(output, dump_baseline(new))

@@ -9,7 +9,12 @@ from csrscan.check.evaluate import CheckResult
 from csrscan.check.fingerprint import finding_path
 
 
+def concise_line(path: str, line: int, severity: str, rule: str, message: str) -> str:
+    """One finding on one line (the message's line breaks folded), no newline."""
+    return (f"{finding_path(path)}:{max(line, 1)}: {severity} {rule}: "
+            f"{' '.join(message.split())}")
+
+
 def render_concise(result: CheckResult) -> str:
-    return "".join(f"{finding_path(f.file)}:{max(f.line, 1)}: {f.severity} {f.rule}: "
-                   f"{' '.join(f.message.split())}\n"
+    return "".join(concise_line(f.file, f.line, f.severity, f.rule, f.message) + "\n"
                    for f in result.findings if f.status == "open")

@@ -18,7 +18,8 @@ from typing import Any
 from csrscan.check.diff import ReportDiff
 from csrscan.check.evaluate import heading_line, read_lines, topic_names
 from csrscan.check.fingerprint import finding_path, fingerprint
-from csrscan.check.formats.rdjson import SOURCE
+from csrscan.check.formats.concise import concise_line
+from csrscan.check.formats.rdjson import SOURCE, original_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +62,18 @@ def _item(d: ReportDiff, path: str, line: int, severity: str, rule: str, message
 
 
 def render_diff_concise(d: ReportDiff) -> str:
-    return "".join(f"{r.path}:{r.line}: {r.severity} {r.rule}: {r.message}\n"
-                   for r in regressions(d))
+    return "".join(_line(r) + "\n" for r in regressions(d))
+
+
+def _line(r: Regression) -> str:
+    return concise_line(r.path, r.line, r.severity, r.rule, r.message)
 
 
 def _diagnostic(r: Regression) -> dict[str, Any]:
     return {"message": r.message,
             "location": {"path": r.path, "range": {"start": {"line": r.line}}},
             "severity": r.severity.upper(), "source": SOURCE, "code": {"value": r.rule},
-            "original_output": r.fingerprint}
+            "original_output": original_output(_line(r), r.fingerprint)}
 
 
 def render_diff_rdjson(d: ReportDiff) -> str:
