@@ -72,7 +72,8 @@ def test_page_has_cards_chart_gaps_and_escapes(tmp_path: Path) -> None:
     assert {"data_security.governance", "data_security.technical"} <= found
     assert gaps == {f"gap-{i.id}" for i in pack.indicators if i.id not in found}
     consent = next(i for i in pack.indicators if i.id == "data_security.consent")
-    assert consent.description.strip() and consent.description.strip() in text
+    # a gap says what the indicator asks for: the pack's guidance, Chinese line first
+    assert consent.guidance.splitlines()[0].strip() in text
     assert "已覆盖" in text and "p.1:" in text  # Chinese status, page:line quotes
     assert "@media print" in text
 
