@@ -36,6 +36,10 @@ def here(tmp_path: Path) -> Path:
     (("check", "draft.md", "--requir", "x"), "csrscan: error: no such option: --requir "
                                              "(did you mean '--require'?); "
                                              "try 'csrscan check -h'"),
+    # click's own sentences, one clause each: no '.;', its "Did you mean" in brackets
+    (("rules", "lst"), "csrscan: error: No such command 'lst' (did you mean 'list'?); "
+                       "try 'csrscan rules -h'"),
+    (("scan",), "csrscan: error: Missing argument 'REPORT'; try 'csrscan scan -h'"),
 ])
 def test_a_usage_error_is_one_line_with_a_hint(here: Path, args: tuple[str, ...],
                                                line: str) -> None:
