@@ -219,6 +219,18 @@ class TopicResult:
         return ("missing", "partial", "covered")[self.level]
 
 
+def printable_path(path: str) -> str:
+    """A path as every output can hold it: the bytes of a file name that is not
+    UTF-8 (a GBK name unpacked from a Windows zip), which Python keeps as lone
+    surrogates that no UTF-8 file, JSON, page or database takes, are written
+    as backslash escapes (`\\xb1\\xa8.pdf`), so two such names stay two paths."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name produces
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
     path: str

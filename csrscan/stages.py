@@ -12,7 +12,16 @@ from itertools import chain
 
 from csrscan.errors import InputError
 from csrscan.match.sentences import sentences_to_evidence
-from csrscan.models import Document, Evidence, NormPage, Pack, Report, Sentence, SourceInfo
+from csrscan.models import (
+    Document,
+    Evidence,
+    NormPage,
+    Pack,
+    Report,
+    Sentence,
+    SourceInfo,
+    printable_path,
+)
 from csrscan.score.grade import own_names
 from csrscan.score.topics import evidence_to_topics
 from csrscan.text.normalize import document_to_normpages, han_share, script_of
@@ -40,8 +49,8 @@ def document_to_report(doc: Document, pack: Pack, tap: Tap | None = None) -> Rep
 def source_info(path: str, sha256: str, fmt: str, pages: int, chars: int, script: str,
                 encoding: str | None = None) -> SourceInfo:
     """What a report says of its input: the one place a SourceInfo is made."""
-    return SourceInfo(path=path, sha256=sha256, format=fmt, pages=pages, chars=chars,
-                      script=script, encoding=encoding)
+    return SourceInfo(path=printable_path(path), sha256=sha256, format=fmt, pages=pages,
+                      chars=chars, script=script, encoding=encoding)
 
 
 def make_report(source: SourceInfo, warnings: Sequence[str], evidence: Sequence[Evidence],

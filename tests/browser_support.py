@@ -62,10 +62,15 @@ def errors(log: list[dict[str, Any]]) -> list[str]:
 
 
 def screenshot(driver: Any, path: Path) -> Path:
-    """The viewport as PNG, checked to be the laptop size asked for."""
+    """The viewport as PNG, checked to be the laptop size asked for; also kept in
+    $CSRSCAN_TEST_ARTIFACTS when set (a CI job's artefact folder: tmp_path goes)."""
     from PIL import Image
 
     driver.save_screenshot(str(path))
     with Image.open(path) as img:
         assert img.size == (WIDTH, HEIGHT), img.size
+    keep = os.environ.get("CSRSCAN_TEST_ARTIFACTS")
+    if keep:
+        os.makedirs(keep, exist_ok=True)
+        shutil.copyfile(path, os.path.join(keep, path.name))
     return path

@@ -184,3 +184,26 @@ def test_a_batch_of_failures_only_still_renders(tmp_path: Path) -> None:
     tags.feed(text)
     assert not [a for t, a in tags.tags if t == "tr" and "data-company" in a]
     assert "in/broken.pdf" in text and 'id="failures"' in text and 'id="heat"' in text
+
+
+@needs_browser
+def test_printed_heatmap_keeps_its_headers_and_every_column(
+        browser: Any, batch: tuple[Path, dict[str, Any]]) -> None:
+    """Chromium's own print to PDF: the column headers (their text sits in the sort
+    buttons, which print hides elsewhere) and the last column are on the page."""
+    import base64
+
+    import pypdfium2
+
+    page, matrix = batch
+    load(browser, page)
+    pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {})["data"])
+    doc = pypdfium2.PdfDocument(pdf)
+    first = doc[0].get_textpage().get_text_range()
+    flat = "".join(first.split())
+    for head in ("公司", "年度", "覆盖度", "缺失指标", "文件"):
+        assert head in flat, head
+    for row in matrix["rows"]:  # the path, the heatmap's last column, is not cut off
+        assert row["path"] in flat, row["path"]
+    width, height = doc[0].get_size()
+    assert width > height  # landscape: a heatmap is wide

@@ -36,6 +36,10 @@ def here(tmp_path: Path) -> Path:
     (("check", "draft.md", "--requir", "x"), "csrscan: error: no such option: --requir "
                                              "(did you mean '--require'?); "
                                              "try 'csrscan check -h'"),
+    # click's own sentences, one clause each: no '.;', its "Did you mean" in brackets
+    (("rules", "lst"), "csrscan: error: No such command 'lst' (did you mean 'list'?); "
+                       "try 'csrscan rules -h'"),
+    (("scan",), "csrscan: error: Missing argument 'REPORT'; try 'csrscan scan -h'"),
 ])
 def test_a_usage_error_is_one_line_with_a_hint(here: Path, args: tuple[str, ...],
                                                line: str) -> None:
@@ -57,3 +61,18 @@ def test_all_evidence_alone_quotes_evidence(here: Path) -> None:
     plain = _run(here, "draft.md", "-f", "markdown")
     assert "数据安全管理制度" in quoted.stdout
     assert "## Evidence" in quoted.stdout and "## Evidence" not in plain.stdout
+
+
+def test_markdown_quotes_three_a_finding_with_e_and_all_with_all_evidence(here: Path) -> None:
+    """-e and --all-evidence mean in Markdown what they mean in the table (README:
+    3 per indicator / all); Markdown quoted everything either way."""
+    sentences = [f"本公司第{n}次修订《数据安全管理制度》，由数据安全委员会统筹各部门职责。"
+                 for n in range(1, 6)]
+    (here / "five.md").write_text("# 报告\n\n" + "\n\n".join(sentences) + "\n",
+                                  encoding="utf-8")
+    some = _run(here, "five.md", "-e", "-f", "markdown").stdout
+    every = _run(here, "five.md", "--all-evidence", "-f", "markdown").stdout
+    governance = [ln for ln in some.splitlines() if ln.startswith("- `data_security.governance`")]
+    assert len(governance) == 4 and governance[-1].endswith(
+        "… 2 more (--all-evidence shows all)")
+    assert all(s in every for s in sentences) and "more (--all-evidence" not in every

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterable
@@ -215,7 +216,9 @@ def usage_line(exc: Any) -> str:
 
         near = difflib.get_close_matches(exc.option_name, possible, n=1, cutoff=0) or possible
         message = f"no such option: {exc.option_name} (did you mean {near[0]!r}?)"
-    return f"csrscan: error: {message}; try '{where} -h'"
+    # click's sentences end in '.' and may add "Did you mean …?": one clause before the hint
+    message = re.sub(r"\.?\s+Did you mean (.+)\?$", r" (did you mean \1?)", message.strip())
+    return f"csrscan: error: {message.rstrip('.')}; try '{where} -h'"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,13 +13,13 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from csrscan.errors import CsrscanError, InputError
 from csrscan.ingest import IngestOptions, suffixes
-from csrscan.models import Document, Pack
+from csrscan.models import Document, Pack, printable_path
 
 GLOB_CHARS = set("*?[")
 ERROR_SCHEMA = "csrscan.error/1"
@@ -48,6 +48,10 @@ class Outcome:
     error: str = ""
     seconds: float = 0.0
     cached: bool = False
+
+    def __post_init__(self) -> None:
+        # the path as outputs show it (a report's source.path is made so too)
+        object.__setattr__(self, "path", printable_path(self.path))
 
     @property
     def ok(self) -> bool:
@@ -185,7 +189,7 @@ def _scan(path: str, sha: str, spec: JobSpec, pack: Pack) -> tuple[dict[str, Any
     doc, cached = load_document(path, sha, spec)
     report = document_to_report(doc, pack)
     data = report_to_dict(report, quotes=spec.quotes)
-    ident = identify(doc)
+    ident = identify(replace(doc, path=printable_path(doc.path)))  # a name guessed from it
     data["identity"] = {"company": ident.company, "year": ident.year,
                         "company_rule": ident.company_rule, "year_rule": ident.year_rule}
     return data, cached

@@ -18,6 +18,7 @@ from typing import IO, Any
 from csrscan.atomic import atomic_path
 from csrscan.compare.batch import ERROR_SCHEMA, Outcome, file_sha256
 from csrscan.errors import CsrscanError
+from csrscan.models import printable_path
 from csrscan.render.report import SCHEMA as REPORT_SCHEMA
 
 
@@ -58,12 +59,13 @@ def plan_resume(lines: list[dict[str, Any]], paths: list[str], pack_id: str,
     todo: list[str] = []
     done_paths = {k[0] for k in done}
     for path in paths:
-        hit = done.get((path, _sha_or_empty(path))) if path in done_paths else None
+        shown = printable_path(path)  # as the journal wrote it
+        hit = done.get((shown, _sha_or_empty(path))) if shown in done_paths else None
         if hit is None:
             todo.append(path)
         else:
             reused.append(Outcome(path, hit["source"]["sha256"], "resumed", hit))
-    rescan = set(todo)
+    rescan = set(map(printable_path, todo))
     keep = [line for line in lines if _line_path(line) not in rescan]
     return ResumePlan(reused=reused, todo=todo, keep_lines=keep)
 

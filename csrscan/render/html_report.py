@@ -30,9 +30,8 @@ from csrscan.render.html_common import (
     status_badge,
     strength_label,
 )
-from csrscan.render.report import strongest
+from csrscan.render.report import QUOTES_PER_INDICATOR, strongest
 
-QUOTES_PER_INDICATOR = 3  # without --all-evidence, as the table shows
 MENTIONS_SHOWN = 3
 
 

@@ -114,6 +114,8 @@ def _evidence_json(ev: Evidence) -> str:
             f'"ocr": {"true" if ev.origin == "ocr" else "false"}}}')
 
 
+# -e quotes this many pieces of evidence a finding in every format; --all-evidence all
+QUOTES_PER_INDICATOR = 3
 STATUS_MARK = {"covered": "✅ covered", "partial": "🟡 partial", "missing": "❌ missing"}
 
 
@@ -134,19 +136,23 @@ def render_markdown(report: Report, evidence: bool = False, all_evidence: bool =
                     f"{missing} |")
     rows += ["", summary_line(report)]
     if evidence:
-        rows += ["", "## Evidence", "", *_markdown_evidence(report)]
+        rows += ["", "## Evidence", "", *_markdown_evidence(report, all_evidence)]
     for w in sorted(report.warnings):
         rows.append(f"\n> warning: {w}")
     return "\n".join(rows) + "\n"
 
 
-def _markdown_evidence(report: Report) -> list[str]:
+def _markdown_evidence(report: Report, all_evidence: bool = False) -> list[str]:
     out = []
     for t in report.topics:
         for r in t.indicators:
-            for e in r.evidence:
+            shown = r.evidence if all_evidence else r.evidence[:QUOTES_PER_INDICATOR]
+            for e in shown:
                 out.append(f"- `{r.indicator.id}` p.{e.page}:{e.line} [{e.strength}] "
                            f"{e.text.strip()}")
+            if len(shown) < len(r.evidence):
+                out.append(f"- `{r.indicator.id}` … {len(r.evidence) - len(shown)} more "
+                           "(--all-evidence shows all)")
     return out
 
 

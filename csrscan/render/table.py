@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from csrscan.models import Report, TopicResult
-from csrscan.render.report import strongest, summary_line
+from csrscan.render.report import QUOTES_PER_INDICATOR, strongest, summary_line
 
 STATUS_STYLE = {"covered": "bold green", "partial": "bold yellow", "missing": "bold red"}
 BAR_WIDTH = 10
-MAX_EVIDENCE_PER_INDICATOR = 3
+MAX_EVIDENCE_PER_INDICATOR = QUOTES_PER_INDICATOR
 WIDE_AT = 100  # columns the full table needs to show names unfolded
 
 
