@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from csrscan.cli.common import (
+    DEFAULT_MAX_MEMORY_TEXT,
     EXIT_ERROR,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -27,6 +28,7 @@ from csrscan.cli.common import (
     EncodingOpt,
     JobsOpt,
     MaxBytesOpt,
+    MaxMemoryOpt,
     MaxPagesOpt,
     OcrOpt,
     OutputClosed,
@@ -89,11 +91,15 @@ def scan(
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
     max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
-    jobs: JobsOpt = None,
+    jobs: JobsOpt = None, max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT,
+    timeout: Annotated[float, typer.Option(
+        min=0, help="Seconds the scan may take before it is stopped; 0 = no limit "
+        "(a FIFO or device must give data within it, or 30 s).")] = 0.0,
 ) -> None:
     """Scan one report and print the gap table: each topic covered / partial / missing."""
     result = scan_one(report, load_pack(pack, rules),
-                      ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs))
+                      ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs,
+                                     max_memory, timeout))
     # --all-evidence alone asks for quotes too (it used to print none without -e)
     emit(render_scan(result, fmt, evidence or all_evidence, all_evidence, output), output)
 
