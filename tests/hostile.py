@@ -7,10 +7,8 @@ Each maker writes one file (or folder) under `folder` and returns its path.
 
 from __future__ import annotations
 
-import io
 import os
 import struct
-import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-import pytest
-
 import hostile
-from csrscan.errors import LimitError, RuleError
+import pytest
 from runutil import run_measured
+
+from csrscan.errors import LimitError, RuleError
 
 
 def test_flate_bomb_pdf_is_refused_within_the_memory_cap(tmp_path: Path) -> None:
