@@ -131,10 +131,10 @@ def invisible_text(folder: Path) -> Path:
 
 
 def hanging_pack(folder: Path) -> Path:
-    """A rule pack whose regex backtracks catastrophically on a line of 'a'."""
+    """A rule pack whose regex backtracks exponentially on a line of 'a' (a_line)."""
     path = folder / "evil.yaml"
     path.write_text(
-        "pack: {id: evil, version: '1', name: Evil}\n"
+        "pack: {id: evil, version: '1.0', name: Evil}\n"
         "topics:\n"
         "  - id: t\n"
         "    name: T\n"
@@ -142,19 +142,23 @@ def hanging_pack(folder: Path) -> Path:
         "      - id: t.a\n"
         "        name: A\n"
         "        patterns:\n"
-        "          - regex: '(a+)+$'\n", encoding="utf-8")
+        "          - regex: '^(\\w|\\w\\w)+$'\n"
+        "        examples:\n"
+        "          pass: [aaa]\n"
+        "          fail: [bbb]\n", encoding="utf-8")
     return path
 
 
-def a_line(folder: Path, count: int = 30_000) -> Path:
+def a_line(folder: Path, count: int = 60) -> Path:
+    """The line on which hanging_pack's regex backtracks 2^count ways."""
     path = folder / "aaa.txt"
-    path.write_text("a" * count + "!\n", encoding="utf-8")
+    path.write_text("a" * count + "#\n", encoding="utf-8")
     return path
 
 
 def laughs_pack(folder: Path, levels: int = 12) -> Path:
     """A "billion laughs" rule pack: each level aliases the one below ten times."""
-    lines = ["pack: {id: laughs, version: '1', name: Laughs}", "x0: &a0 [lol]"]
+    lines = ["pack: {id: laughs, version: '1.0', name: Laughs}", "x0: &a0 [lol]"]
     for i in range(1, levels):
         lines.append(f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     lines.append("topics: []")

@@ -12,6 +12,7 @@ from typing import Any
 from csrscan.errors import RuleError, value_problem
 from csrscan.models import Indicator, Pack, Pattern, RuleContext, Topic
 from csrscan.packs.grading import load_grading
+from csrscan.packs.yamlsafe import check_expansion
 
 BUILTIN_PACK = "cn-fin-csr"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -108,7 +109,9 @@ def _read_yaml(file: Path) -> dict[str, Any]:
     try:
         # The C loader is ~10× faster; both are safe loaders (no Python tags).
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)
+        text = file.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=loader)
+        check_expansion(data, text, str(file))  # billion laughs: before anything walks it
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read: {exc}", path=str(file)) from None
     except ValueError as exc:  # a value YAML cannot make (a 5,000-digit number)
