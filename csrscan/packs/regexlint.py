@@ -15,10 +15,15 @@ from typing import Any
 
 from csrscan.models import Pack
 
-try:  # the parser of `re` moved in 3.11; both spell the same tree
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse  # type: ignore[no-redef]
+def _parser() -> Any:
+    """The parser of `re` (moved to re._parser in 3.11; both spell the same tree)."""
+    import importlib
+
+    try:
+        return importlib.import_module("re._parser")
+    except ImportError:  # Python 3.10
+        return importlib.import_module("sre_parse")
+
 
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
@@ -27,7 +32,7 @@ def nested_quantifier(pattern: str) -> bool:
     """Whether a repetition (upper bound > 1) holds another one, or an alternation
     of several branches that can each repeat."""
     try:
-        tree = sre_parse.parse(pattern)
+        tree = _parser().parse(pattern)
     except (re.error, RecursionError):
         return False  # load.py words a bad regex
     return any(_nested(item, 0) for item in tree)
@@ -38,7 +43,7 @@ def _nested(item: tuple[Any, Any], depth: int) -> bool:
     name = str(op)
     if name in _REPEATS:
         low, high, body = arg
-        varies = high is sre_parse.MAXREPEAT or high > max(low, 1)  # a{2} is one fixed length
+        varies = high is _parser().MAXREPEAT or high > max(low, 1)  # a{2} is one fixed length
         inner = depth + (1 if varies else 0)
         if inner >= 2:
             return True
@@ -51,7 +56,7 @@ def _nested(item: tuple[Any, Any], depth: int) -> bool:
 def _overlap(branches: list[Any]) -> bool:
     """Two branches that begin alike, or an empty one (the parser factors `a|aa`
     into `a(|a)`): a repetition can take one or the other."""
-    firsts = [repr(list(b)[0]) if len(b) else "" for b in branches]
+    firsts = [repr(b[0]) if len(b) else "" for b in branches]
     if "" in firsts:
         return True
     return len(set(firsts)) < len(firsts)

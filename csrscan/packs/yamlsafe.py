@@ -63,7 +63,7 @@ def _problem(text: str) -> str:
     anchors: dict[str, int] = {}
     open_counts: list[tuple[str | None, int]] = []
     for event in yaml.parse(text, Loader=loader):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark else 0
         if isinstance(event, yaml.ScalarEvent):
             if len(event.value) > MAX_SCALAR:
                 return f"line {line}: a value of {len(event.value)} characters " \
