@@ -15,6 +15,7 @@ from typing import Any
 
 from csrscan.models import Pack
 
+
 def _parser() -> Any:
     """The parser of `re` (moved to re._parser in 3.11; both spell the same tree)."""
     import importlib
