@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
     from csrscan.formats import Format
 
 EXIT_SOME_FAILED = 2
+EXIT_TERMINATED = 128 + 15  # as a shell reports a process ended by SIGTERM
+EXIT_INTERRUPTED = 130
 
 
 class ExecutorKind(str, Enum):
@@ -202,15 +207,46 @@ def _run(task: object, files: list[str], run: Executor, journal: Path | None, re
         todo, done, keep = plan.todo, list(plan.reused), plan.keep_lines
     writer = (JournalWriter(None, stream=sys.stdout) if stdout_jsonl
               else JournalWriter(journal, keep))
+    count = len(done)
     try:
-        with BatchProgress(progress, len(todo)) as bar:
+        with _stop_on_sigterm(), BatchProgress(progress, len(todo)) as bar:
             for outcome in run(task, todo):  # type: ignore[arg-type]
                 writer.write(outcome)
                 bar.advance(outcome)
                 done.append(outcome)
+    except (_Terminated, KeyboardInterrupt) as exc:  # the pool has killed its workers
+        kept = (f"; {writer.written} result(s) of this run are in {journal}, "
+                "--resume goes on from them") if journal is not None and not stdout_jsonl \
+            else "; nothing was kept (no --jsonl)"
+        why = "stopped by SIGTERM" if isinstance(exc, _Terminated) else "interrupted"
+        typer.echo(f"csrscan: {why} after {len(done) - count} of {len(todo)} files{kept}",
+                   err=True)
+        raise typer.Exit(EXIT_TERMINATED if isinstance(exc, _Terminated)
+                         else EXIT_INTERRUPTED) from None
     finally:
         writer.close()
     return done
+
+
+class _Terminated(BaseException):
+    """SIGTERM (a CI cancel, `kill`): raised in the main thread to end the batch cleanly."""
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM ends the batch as Ctrl-C does: workers killed, the journal closed, a summary."""
+    def stop(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (a library caller): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _output(full: Matrix, query: Query, chosen: Format, output: Path | None) -> None:
