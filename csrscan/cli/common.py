@@ -57,6 +57,9 @@ MaxMemoryOpt = Annotated[Optional[str], typer.Option(
     "--max-memory", metavar="SIZE", help="Memory a process parsing one input may use "
     "(e.g. 2GiB, 512MiB; 0 = no cap); past it the input is refused as too large.")]
 DEFAULT_MAX_MEMORY_TEXT = "2GiB"  # = ingest.options.DEFAULT_MAX_MEMORY
+AttachmentsOpt = Annotated[bool, typer.Option(
+    "--attachments", help="Also read the PDF and .docx files embedded in a PDF (a portfolio); "
+    "without it they are only named in a warning.")]
 
 
 JobsOpt = Annotated[Optional[int], typer.Option(
@@ -79,14 +82,15 @@ def format_option(mode: formats.Mode, note: str = "") -> Any:
 def ingest_options(encoding: str | None, password: str | None, ocr: bool,
                    max_pages: int, max_bytes: int, jobs: int | None = 1,
                    max_memory: str | None = DEFAULT_MAX_MEMORY_TEXT,
-                   timeout: float | None = None) -> IngestOptions:
+                   timeout: float | None = None, attachments: bool = False) -> IngestOptions:
     """The ingest settings; `jobs` None means one process per available core."""
     from csrscan.ingest import IngestOptions
     from csrscan.parallel.forked import available_cores
 
     return IngestOptions(encoding=encoding, password=password, ocr=ocr, max_pages=max_pages,
                          max_bytes=max_bytes, jobs=jobs or available_cores(),
-                         max_memory=parse_size(max_memory), timeout=timeout or None)
+                         max_memory=parse_size(max_memory), timeout=timeout or None,
+                         attachments=attachments)
 
 
 def load_pack(pack: str | None, rules: list[Path] | None) -> Pack:

@@ -15,6 +15,7 @@ import typer
 from csrscan import formats
 from csrscan.cli.common import (
     DEFAULT_MAX_MEMORY_TEXT,
+    AttachmentsOpt,
     EncodingOpt,
     MaxBytesOpt,
     MaxMemoryOpt,
@@ -110,7 +111,7 @@ def compare(
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
     max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
-    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT, attachments: AttachmentsOpt = False,
 ) -> None:
     """Scan many reports in parallel and compare them: company × year × topic matrix.
 
@@ -141,7 +142,7 @@ def compare(
     files = _without_outputs(discover(paths), output, journal, db)
     shows_quotes = db is not None or chosen.quotes
     spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes,
-                                          max_memory=max_memory),
+                                          max_memory=max_memory, attachments=attachments),
                    use_cache=not no_cache, cache_dir=_cache_dir(executor),
                    quotes=shows_quotes or journal is not None or chosen.kind == "stream")
     run = _executor(executor, scheduler, jobs, timeout, max_tasks_per_child)

@@ -25,6 +25,7 @@ from csrscan.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PIPE,
+    AttachmentsOpt,
     EncodingOpt,
     JobsOpt,
     MaxBytesOpt,
@@ -95,11 +96,12 @@ def scan(
     timeout: Annotated[float, typer.Option(
         min=0, help="Seconds the scan may take before it is stopped; 0 = no limit "
         "(a FIFO or device must give data within it, or 30 s).")] = 0.0,
+    attachments: AttachmentsOpt = False,
 ) -> None:
     """Scan one report and print the gap table: each topic covered / partial / missing."""
     result = scan_one(report, load_pack(pack, rules),
                       ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs,
-                                     max_memory, timeout))
+                                     max_memory, timeout, attachments))
     # --all-evidence alone asks for quotes too (it used to print none without -e)
     emit(render_scan(result, fmt, evidence or all_evidence, all_evidence, output), output)
 

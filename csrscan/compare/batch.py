@@ -187,7 +187,8 @@ def _scan(path: str, sha: str, spec: JobSpec, pack: Pack) -> tuple[dict[str, Any
     store = None
     if spec.use_cache:
         store = DocumentCache(cache_root(spec.cache_dir),
-                              options_key(spec.ingest.ocr, spec.ingest.encoding))
+                              options_key(spec.ingest.ocr, spec.ingest.encoding,
+                                          spec.ingest.attachments))
     doc = store.get(sha, path) if store else None
     cached = doc is not None
     if doc is None:

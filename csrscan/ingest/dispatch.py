@@ -32,7 +32,7 @@ from csrscan.models import Document
 FORMATS = registry.formats()
 # Bump whenever the text extracted from some input may change: the
 # extracted-text cache (cache.py) is keyed on it.
-INGEST_VERSION = 1
+INGEST_VERSION = 2  # 2: a PDF names its embedded files
 
 
 def path_to_document(path: str | Path, options: IngestOptions = IngestOptions(),
@@ -57,6 +57,8 @@ def bytes_to_document(data: bytes, name: str, options: IngestOptions = IngestOpt
                          f"{options.max_bytes}", path=name)
     fmt = sniff_format(data, name)
     try:
+        if fmt == "pdf":
+            return _pdf(data, name, options, progress or _tty_progress)
         return _dispatch(fmt, data, name, options, progress or _tty_progress)
     except InputError as exc:
         if exc.path is None:  # raised deep down without knowing the file
@@ -172,6 +174,33 @@ def _read_special(name: str, max_bytes: int, wait: float) -> bytes:
     if size > max_bytes:
         raise InputError(f"file is larger than --max-bytes {max_bytes}", path=name)
     return b"".join(chunks)
+
+
+def _pdf(data: bytes, name: str, options: IngestOptions, progress: Progress) -> Document:
+    """A PDF, and the files embedded in it (attachments.py): named, or read too."""
+    from dataclasses import replace
+
+    from csrscan.ingest import attachments
+
+    def read(inner: bytes, inner_name: str, inner_options: IngestOptions) -> Document:
+        return bytes_to_document(inner, inner_name, inner_options, progress=progress)
+
+    try:
+        doc = _dispatch("pdf", data, name, options, progress)
+    except InputError as exc:
+        files = attachments.embedded(data, options.password)
+        if not files:
+            raise
+        if options.attachments:
+            return attachments.with_attachments(None, data, name, options, read)
+        raise InputError(f"{exc.message}; it {attachments.not_scanned_warning(files)}",
+                         path=exc.path or name) from None
+    files = attachments.embedded(data, options.password)
+    if not files:
+        return doc
+    if options.attachments:
+        return attachments.with_attachments(doc, data, name, options, read)
+    return replace(doc, warnings=(*doc.warnings, attachments.not_scanned_warning(files)))
 
 
 def _dispatch(fmt: str, data: bytes, name: str, options: IngestOptions,

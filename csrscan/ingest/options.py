@@ -28,6 +28,7 @@ class IngestOptions:
     # the CLI's default is DEFAULT_MAX_MEMORY (docs/ingest.md, Limits)
     max_memory: int | None = None
     timeout: float | None = None     # --timeout: seconds one input may take (None: none)
+    attachments: bool = False        # --attachments: also read a PDF's embedded PDFs/docx
 
 
 def sha256_hex(data: bytes) -> str:
