@@ -168,3 +168,47 @@ def laughs_pack(folder: Path, levels: int = 12) -> Path:
 
 
 Maker = Callable[[Path], Path]
+
+
+# ---- the cases of the fuzz test and benchmarks/fuzz.py -------------------------------------
+# Each builds its input(s) in `folder` at a `scale` (1: the test's size; the
+# benchmark uses more) and returns the csrscan arguments that run it.
+
+Case = Callable[[Path, int], list[str]]
+
+
+def _text(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def _pdf(folder: Path) -> bytes:
+    stream = zlib.compress(b"BT /F1 12 Tf 10 700 Td (Data security policy 2024) Tj ET")
+    return pdf_with_stream(stream)
+
+
+CASES: dict[str, Case] = {
+    "flate bomb pdf": lambda d, s: [flate_bomb_pdf(d, 400 * s).name],
+    "lying docx": lambda d, s: [lying_docx(d, 400 * s).name],
+    "truncated pdf": lambda d, s: [_text(d, "cut.pdf", _pdf(d)[:300]).name],
+    "pdf wrong xref": lambda d, s: [_text(d, "xref.pdf", _pdf(d).replace(b"startxref\n",
+                                                                          b"startxref\n9")).name],
+    "png named pdf": lambda d, s: [_text(d, "img.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64).name],
+    "zip named docx": lambda d, s: [_text(d, "z.docx", raw_zip([("a.txt", _raw_deflate(b"hi"),
+                                                                 zlib.crc32(b"hi"), 2)])).name],
+    "empty file": lambda d, s: [_text(d, "empty.txt", b"").name],
+    "random bytes txt": lambda d, s: [_text(d, "rand.txt", bytes(range(256)) * 64 * s).name],
+    "nested html": lambda d, s: [nested_html(d, 100_000 * s).name],
+    "invisible chars": lambda d, s: [invisible_text(d).name],
+    "utf-16 forced": lambda d, s: [_text(d, "u8.txt", "数据安全管理办法。\n\n".encode()).name,
+                                   "--encoding", "utf-16"],
+    "one long line": lambda d, s: [long_line_text(d, 2 * s).name],
+    "fifo": lambda d, s: [fifo(d).name, "--timeout", "1"],
+    "device": lambda d, s: ["/dev/zero", "--max-bytes", str(MiB)],
+    "directory": lambda d, s: [str(d)],
+    "hanging regex": lambda d, s: [a_line(d).name, "--rules", hanging_pack(d).name],
+    "billion laughs": lambda d, s: [invisible_text(d).name, "--rules", laughs_pack(d).name],
+    "deep yaml": lambda d, s: [invisible_text(d).name, "--rules", _text(
+        d, "deep.yaml", b"pack: " + b"[" * 5000 * s + b"]" * 5000 * s + b"\n").name],
+}

@@ -119,8 +119,9 @@ def _read_yaml(file: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise RuleError(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}",
-                        path=str(file)) from None
+        # one line: a reader error (a control character) spans two
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise RuleError(f"invalid YAML{where}: {problem}", path=str(file)) from None
     if not isinstance(data, dict):
         raise RuleError("a rule file must be a mapping with 'pack' and/or 'topics'",
                         path=str(file))
