@@ -6,6 +6,7 @@
                                               # compare with an older csrscan on PYTHONPATH)
     python benchmarks/fuzz.py --examples 2000 # Hypothesis: readers and rule loader
     python benchmarks/fuzz.py --line-mib 100  # one report text on a single line
+    python benchmarks/fuzz.py --batch 200     # compare, one file in ten poison
 
 Prints one row per case: exit code, wall time, peak RSS of the whole process
 tree (RUSAGE_CHILDREN of a wrapper) and the first line of stderr. A case that
@@ -39,6 +40,9 @@ def run_cases(scale: int, plain: bool, wall: float, only: list[str]) -> bool:
             folder = Path(tmp)
             args = hostile.CASES[kind](folder, scale)
             extra = [] if plain else ["--max-memory", "2GiB"]
+            if plain and "--timeout" in args:  # an older scan has no --timeout
+                at = args.index("--timeout")
+                args = args[:at] + args[at + 2:]
             try:
                 run = run_measured(folder, "scan", *args, *extra, timeout=wall)
             except subprocess.TimeoutExpired:
@@ -66,6 +70,38 @@ def long_line(mib: int, wall: float) -> None:
               f"peak {run.peak_mib:.0f} MiB ({run.peak_mib / mib:.1f}x the input)")
 
 
+def batch(count: int, wall: float) -> bool:
+    """compare over `count` files, one in ten poison (a bomb, a hanging regex, a FIFO,
+    nested HTML, a truncated PDF, in turn): every good row written, each poison listed."""
+    from test_batch_end import _reports
+
+    poison_makers = [
+        lambda d, i: hostile.flate_bomb_pdf(d, 3000).rename(d / f"bomb{i}.pdf"),
+        lambda d, i: hostile.a_line(d).rename(d / f"aaa{i}.txt"),
+        lambda d, i: hostile.fifo(d, f"pipe{i}.txt"),
+        lambda d, i: hostile.nested_html(d, 50_000).rename(d / f"nested{i}.html"),
+        lambda d, i: (d / f"cut{i}.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<<") and d,
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        poison = count // 10
+        good = _reports(folder, count - poison)
+        for i in range(poison):
+            poison_makers[i % len(poison_makers)](folder, i)
+        hostile.hanging_pack(folder)
+        run = run_measured(folder, "compare", ".", "--rules", "evil.yaml", "-f", "csv",
+                           "--progress", "none", "--timeout", "60", "--no-cache",
+                           timeout=wall)
+        rows = len(run.stdout.splitlines()) - 1
+        failed = [line for line in run.stderr.splitlines() if line.startswith("csrscan: failed")]
+        print(f"compare {count} files ({poison} poison): exit {run.code}, {run.seconds:.1f} s, "
+              f"peak {run.peak_mib:.0f} MiB, {rows} rows of {len(good)} good, "
+              f"{len(failed)} listed as failed")
+        for line in failed[:len(poison_makers)]:
+            print("  " + line[:150])
+        return run.code == 2 and rows == len(good) and len(failed) == poison
+
+
 def fuzz(examples: int) -> bool:
     """The suite's Hypothesis tests, with `examples` examples each."""
     env = {**os.environ, "CSRSCAN_FUZZ_EXAMPLES": str(examples)}
@@ -83,9 +119,12 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=0)
     parser.add_argument("--line-mib", type=int, default=0)
     parser.add_argument("--case", action="append", default=[])
+    parser.add_argument("--batch", type=int, default=0)
     args = parser.parse_args()
     ok = True
-    if args.line_mib:
+    if args.batch:
+        ok = batch(args.batch, args.wall)
+    elif args.line_mib:
         long_line(args.line_mib, args.wall)
     elif args.examples:
         ok = fuzz(args.examples)

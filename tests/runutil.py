@@ -35,7 +35,9 @@ class Measured:
 
 def cli_env(cwd: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    # CSRSCAN_UNDER_TEST: another checkout to measure (benchmarks/fuzz.py, before/after)
+    under_test = env.get("CSRSCAN_UNDER_TEST", str(ROOT))
+    env["PYTHONPATH"] = under_test + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("CSRSCAN_CACHE_DIR", str(cwd / ".cache"))
     env.pop("CSRSCAN_DEBUG", None)
     return env

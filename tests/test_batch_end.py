@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from runutil import cli_env
+import hostile
+from runutil import cli_env, run_measured
 
 SENTENCES = ["本公司制定《数据安全管理办法》，明确数据安全责任部门。",
              "报告期内受理客户投诉1,024件，办结率100%。",
@@ -131,3 +132,29 @@ def test_a_journal_that_cannot_be_written_stops_the_batch_with_exit_2(tmp_path: 
     assert proc.stderr == (f"csrscan: error: out.jsonl: cannot write output: File too large; "
                            f"the batch stopped with {len(kept)} result(s) written before it "
                            "kept\n")
+
+
+def test_a_batch_with_poison_lists_each_and_writes_every_good_row(tmp_path: Path) -> None:
+    good = _reports(tmp_path, 36)
+    hostile.flate_bomb_pdf(tmp_path, 400)
+    hostile.a_line(tmp_path)
+    hostile.fifo(tmp_path, "pipe.txt")
+    hostile.nested_html(tmp_path, 2_000)
+    (tmp_path / "cut.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
+    pack = hostile.hanging_pack(tmp_path)
+    inputs = [*good, "bomb.pdf", "aaa.txt", "pipe.txt", "nested.html", "cut.pdf"]
+    run = run_measured(tmp_path, "compare", *inputs, "--rules", pack.name, "-f", "csv",
+                       "--jsonl", "out.jsonl", "--progress", "none", "--max-memory", "300MiB",
+                       "--timeout", "60", "--no-cache", timeout=240)
+    assert run.code == 2
+    assert sorted(line.split(",")[0] for line in run.stdout.splitlines()[1:]) == good
+    failed = {line.split(": ")[2]: line for line in run.stderr.splitlines()
+              if line.startswith("csrscan: failed: ")}
+    assert sorted(failed) == ["aaa.txt", "bomb.pdf", "cut.pdf", "nested.html", "pipe.txt"]
+    assert "input too large to parse in 300 MiB" in failed["bomb.pdf"]
+    assert "ran past its budget of 1 s" in failed["aaa.txt"]
+    assert "is a FIFO, not a regular file" in failed["pipe.txt"]
+    assert "nests its elements more than 256 deep" in failed["nested.html"]
+    assert run.stderr.splitlines()[-1] == "csrscan: 36 scanned, 5 failed"
+    assert sorted(_paths(tmp_path / "out.jsonl")) == sorted(inputs)
+    assert run.peak_mib < 700  # two workers under their 300 MiB caps, and the parent
