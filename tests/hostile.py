@@ -201,8 +201,9 @@ CASES: dict[str, Case] = {
     "random bytes txt": lambda d, s: [_text(d, "rand.txt", bytes(range(256)) * 64 * s).name],
     "nested html": lambda d, s: [nested_html(d, 100_000 * s).name],
     "invisible chars": lambda d, s: [invisible_text(d).name],
-    "utf-16 forced": lambda d, s: [_text(d, "u8.txt", "数据安全管理办法。\n\n".encode()).name,
-                                   "--encoding", "utf-16"],
+    "utf-16 forced": lambda d, s: [
+        _text(d, "u8.txt", ("数据安全管理办法。" * 4 + "\n\n").encode()).name,
+        "--encoding", "utf-16"],  # an even length: it decodes, to mojibake
     "one long line": lambda d, s: [long_line_text(d, 2 * s).name],
     "fifo": lambda d, s: [fifo(d).name, "--timeout", "1"],
     "device": lambda d, s: ["/dev/zero", "--max-bytes", str(MiB)],
