@@ -19,6 +19,7 @@ import contextlib
 import os
 import pickle
 import signal
+import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar
 
@@ -58,7 +59,9 @@ def _child(fn: Callable[[], object], name: str, max_memory: int | None,
         except CsrscanError as exc:
             answer = ("error", exc)
         except BaseException as exc:  # a bug: the parent raises it as an internal error
-            answer = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+            if os.environ.get("CSRSCAN_DEBUG"):  # the traceback is the child's
+                traceback.print_exc()
+            answer = ("error", _portable(exc))
         try:
             data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
@@ -69,6 +72,15 @@ def _child(fn: Callable[[], object], name: str, max_memory: int | None,
         code = 1
     finally:
         os._exit(code)
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception itself when it survives pickling, else a RuntimeError saying it."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 def _wait(reader: BinaryIO, pid: int, name: str, max_memory: int | None,
