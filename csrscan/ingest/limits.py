@@ -22,15 +22,32 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def set_memory_limit(limit: int | None) -> None:
-    """Cap this process's data segment at `limit` bytes (None: leave it)."""
+    """Let this process's data segment grow by at most `limit` bytes (None: no cap).
+
+    The cap counts from what the process holds already: a forked child
+    inherits its parent's heap (a library caller's, a test runner's), which
+    is not the input's doing."""
     if limit is None or sys.platform == "win32":
         return
     import resource
 
+    limit += _data_now()
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
     with contextlib.suppress(ValueError, OSError):  # a lower hard cap stays in force
         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _data_now() -> int:
+    """The process's data segment now (VmData, Linux); 0 where unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def die_with_parent() -> None:
