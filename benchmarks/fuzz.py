@@ -89,7 +89,8 @@ def batch(count: int, wall: float) -> bool:
         for i in range(poison):
             poison_makers[i % len(poison_makers)](folder, i)
         hostile.hanging_pack(folder)
-        run = run_measured(folder, "compare", ".", "--rules", "evil.yaml", "-f", "csv",
+        fifos = sorted(p.name for p in folder.glob("pipe*.txt"))  # a folder lists files only
+        run = run_measured(folder, "compare", ".", *fifos, "--rules", "evil.yaml", "-f", "csv",
                            "--progress", "none", "--timeout", "60", "--no-cache",
                            timeout=wall)
         rows = len(run.stdout.splitlines()) - 1
