@@ -13,6 +13,11 @@ class CsrscanError(Exception):
         self.message = message
         super().__init__(f"{path}: {message}" if path else message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Errors cross process pipes (a guarded scan) with their fields intact:
+        the default pickling would call __init__ again with the joined message."""
+        return (_restore, (type(self), dict(self.__dict__), self.args))
+
 
 class InputError(CsrscanError):
     """The input file cannot be read as a report (missing, corrupt, no text, …)."""
@@ -46,3 +51,16 @@ def value_problem(exc: ValueError) -> str:
     if "integer string conversion" in text:
         return "a number has more than 4300 digits"
     return f"invalid value: {text.split(';')[0]}"
+
+
+class LimitError(InputError):
+    """An input needs more than a resource limit allows (--max-memory, --timeout)."""
+
+
+def _restore(cls: type[CsrscanError], state: dict[str, object],
+             args: tuple[object, ...]) -> CsrscanError:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+

@@ -16,20 +16,40 @@ from csrscan.stages import document_to_report
 def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptions()
               ) -> Report:
     """Scan one report file; `options.jobs` processes share a long PDF."""
-    return scan_bytes(read_input(str(path), options.max_bytes), str(path), pack, options)
+    return scan_bytes(read_input(str(path), options.max_bytes, options.timeout), str(path),
+                      pack, options)
 
 
 def scan_bytes(data: bytes, name: str, pack: Pack,
                options: IngestOptions = IngestOptions()) -> Report:
-    """Scan a report given as bytes; `name` is what messages and the report call it."""
+    """Scan a report given as bytes; `name` is what messages and the report call it.
+
+    With `options.max_memory` or `options.timeout` the scan runs in a forked
+    child held to them (`parallel.guard`): a bomb ends as a `LimitError`."""
+    if options.max_memory is None and not options.timeout:
+        return _scan_bytes(data, name, pack, options)
+    from csrscan.parallel.guard import run_guarded
+
+    return run_guarded(lambda: _scan_bytes(data, name, pack, options), name,
+                       options.max_memory, options.timeout)
+
+
+def _scan_bytes(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report:
     if options.jobs > 1 and not options.ocr and len(data) <= options.max_bytes \
-            and _is_pdf(data, name):  # else bytes_to_document says why
+            and _is_pdf(data, name) and not _embeds(data, options):  # else bytes_to_document
+        # says why, and names the files a PDF embeds (ingest/attachments.py)
         from csrscan.parallel.split import scan_pdf  # lazy: only PDFs with --jobs > 1
 
         report = scan_pdf(data, name, pack, options)
         if report is not None:
             return report
     return document_to_report(bytes_to_document(data, name, options), pack)
+
+
+def _embeds(data: bytes, options: IngestOptions) -> bool:
+    from csrscan.ingest.attachments import embedded
+
+    return bool(embedded(data, options.password))
 
 
 def _is_pdf(data: bytes, name: str) -> bool:

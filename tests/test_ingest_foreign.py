@@ -199,4 +199,4 @@ def test_memory_exhausted_in_a_reader_is_an_input_error(monkeypatch: pytest.Monk
     monkeypatch.setattr(reader, "read_plain", exhausted)
     with pytest.raises(InputError) as info:
         bytes_to_document(TEXT.encode(), "big.txt")
-    assert str(info.value) == "big.txt: ran out of memory reading the file"
+    assert str(info.value) == "big.txt: input too large to parse in the memory available"

@@ -37,6 +37,31 @@ MaxPagesOpt = Annotated[int, typer.Option(help="Refuse PDFs with more pages.")]
 MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")]
 
 
+def parse_size(value: str | None) -> int | None:
+    """'2GiB', '512MiB', '1G', '300M' or bytes; 0 is None (no cap)."""
+    if value is None:
+        return None
+    units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    unit = text[-1:] if text[-1:] in units else ""
+    try:
+        size = float(text[:-1] if unit else text) * units[unit]
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a size (e.g. 2GiB, 512MiB)") from None
+    if size < 0 or size != size:
+        raise typer.BadParameter(f"{value!r} is not a size (e.g. 2GiB, 512MiB)")
+    return int(size) or None
+
+
+MaxMemoryOpt = Annotated[Optional[str], typer.Option(
+    "--max-memory", metavar="SIZE", help="Memory a process parsing one input may use "
+    "(e.g. 2GiB, 512MiB; 0 = no cap); past it the input is refused as too large.")]
+DEFAULT_MAX_MEMORY_TEXT = "2GiB"  # = ingest.options.DEFAULT_MAX_MEMORY
+AttachmentsOpt = Annotated[bool, typer.Option(
+    "--attachments", help="Also read the PDF and .docx files embedded in a PDF (a portfolio); "
+    "without it they are only named in a warning.")]
+
+
 JobsOpt = Annotated[Optional[int], typer.Option(
     "--jobs", "-j", min=1, help="Processes sharing one PDF (default: the CPU count; "
     "PDFs of 50+ pages are split, shorter ones of 8+ pages are read ahead).")]
@@ -55,13 +80,17 @@ def format_option(mode: formats.Mode, note: str = "") -> Any:
 
 
 def ingest_options(encoding: str | None, password: str | None, ocr: bool,
-                   max_pages: int, max_bytes: int, jobs: int | None = 1) -> IngestOptions:
+                   max_pages: int, max_bytes: int, jobs: int | None = 1,
+                   max_memory: str | None = DEFAULT_MAX_MEMORY_TEXT,
+                   timeout: float | None = None, attachments: bool = False) -> IngestOptions:
     """The ingest settings; `jobs` None means one process per available core."""
     from csrscan.ingest import IngestOptions
     from csrscan.parallel.forked import available_cores
 
     return IngestOptions(encoding=encoding, password=password, ocr=ocr, max_pages=max_pages,
-                         max_bytes=max_bytes, jobs=jobs or available_cores())
+                         max_bytes=max_bytes, jobs=jobs or available_cores(),
+                         max_memory=parse_size(max_memory), timeout=timeout or None,
+                         attachments=attachments)
 
 
 def load_pack(pack: str | None, rules: list[Path] | None) -> Pack:

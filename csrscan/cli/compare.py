@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -11,8 +14,11 @@ import typer
 
 from csrscan import formats
 from csrscan.cli.common import (
+    DEFAULT_MAX_MEMORY_TEXT,
+    AttachmentsOpt,
     EncodingOpt,
     MaxBytesOpt,
+    MaxMemoryOpt,
     MaxPagesOpt,
     OcrOpt,
     PackOpt,
@@ -32,6 +38,8 @@ if TYPE_CHECKING:
     from csrscan.formats import Format
 
 EXIT_SOME_FAILED = 2
+EXIT_TERMINATED = 128 + 15  # as a shell reports a process ended by SIGTERM
+EXIT_INTERRUPTED = 130
 
 
 class ExecutorKind(str, Enum):
@@ -115,6 +123,7 @@ def compare(
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
     max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT, attachments: AttachmentsOpt = False,
 ) -> None:
     """Scan many reports in parallel and compare them: company × year × topic matrix.
 
@@ -149,7 +158,8 @@ def compare(
     overrides = read_manifest(manifest) if manifest else None
     files = _without_outputs(discover(paths), output, journal, db)
     shows_quotes = db is not None or chosen.quotes or quality  # boilerplate reads quotes
-    spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes),
+    spec = JobSpec(ingest=ingest_options(encoding, password, ocr, max_pages, max_bytes,
+                                          max_memory=max_memory, attachments=attachments),
                    use_cache=not no_cache, cache_dir=_cache_dir(executor),
                    quotes=shows_quotes or journal is not None or chosen.kind == "stream")
     run = _executor(executor, scheduler, jobs, timeout, max_tasks_per_child)
@@ -234,15 +244,46 @@ def _run(task: object, files: list[str], run: Executor, journal: Path | None, re
         todo, done, keep = plan.todo, list(plan.reused), plan.keep_lines
     writer = (JournalWriter(None, stream=sys.stdout) if stdout_jsonl
               else JournalWriter(journal, keep))
+    count = len(done)
     try:
-        with BatchProgress(progress, len(todo)) as bar:
+        with _stop_on_sigterm(), BatchProgress(progress, len(todo)) as bar:
             for outcome in run(task, todo):  # type: ignore[arg-type]
                 writer.write(outcome)
                 bar.advance(outcome)
                 done.append(outcome)
+    except (_Terminated, KeyboardInterrupt) as exc:  # the pool has killed its workers
+        kept = (f"; {writer.written} result(s) of this run are in {journal}, "
+                "--resume goes on from them") if journal is not None and not stdout_jsonl \
+            else "; nothing was kept (no --jsonl)"
+        why = "stopped by SIGTERM" if isinstance(exc, _Terminated) else "interrupted"
+        typer.echo(f"csrscan: {why} after {len(done) - count} of {len(todo)} files{kept}",
+                   err=True)
+        raise typer.Exit(EXIT_TERMINATED if isinstance(exc, _Terminated)
+                         else EXIT_INTERRUPTED) from None
     finally:
         writer.close()
     return done
+
+
+class _Terminated(BaseException):
+    """SIGTERM (a CI cancel, `kill`): raised in the main thread to end the batch cleanly."""
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM ends the batch as Ctrl-C does: workers killed, the journal closed, a summary."""
+    def stop(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (a library caller): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _output(full: Matrix, query: Query, chosen: Format, output: Path | None) -> None:

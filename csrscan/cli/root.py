@@ -20,14 +20,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from csrscan.cli.common import (
+    DEFAULT_MAX_MEMORY_TEXT,
     EXIT_ERROR,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PIPE,
+    AttachmentsOpt,
     EncodingOpt,
     JobsOpt,
     MaxBytesOpt,
+    MaxMemoryOpt,
     MaxPagesOpt,
     OcrOpt,
     OutputClosed,
@@ -94,11 +97,16 @@ def scan(
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
     max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
-    jobs: JobsOpt = None,
+    jobs: JobsOpt = None, max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT,
+    timeout: Annotated[float, typer.Option(
+        min=0, help="Seconds the scan may take before it is stopped; 0 = no limit "
+        "(a FIFO or device must give data within it, or 30 s).")] = 0.0,
+    attachments: AttachmentsOpt = False,
 ) -> None:
     """Scan one report and print the gap table: each topic covered / partial / missing."""
     result = scan_one(report, load_pack(pack, rules),
-                      ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs))
+                      ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs,
+                                     max_memory, timeout, attachments))
     # --all-evidence alone asks for quotes too (it used to print none without -e)
     emit(render_scan(result, fmt, evidence or all_evidence, all_evidence, output, quality),
          output)

@@ -67,11 +67,15 @@ def show(rule_id: Annotated[str, typer.Argument(metavar="ID", help="Topic or ind
 @rules_app.command("validate")
 def validate(paths: Annotated[list[Path], typer.Argument(help="Pack folders or YAML files.")]
              ) -> None:
-    """Validate rule packs against the schema; exit 2 on the first error."""
+    """Validate rule packs against the schema; exit 2 on the first error.
+    Regexes that may backtrack without end (nested quantifiers) are warned about."""
     from csrscan.packs.load import load_pack
+    from csrscan.packs.regexlint import pack_warnings
 
     for path in paths:
         p = load_pack(path)
+        for warning in pack_warnings(p):
+            typer.echo(f"csrscan: warning: {warning}", err=True)
         typer.echo(f"{path}: ok ({p.id} {p.version}, {len(p.topics)} topics, "
                    f"{len(p.indicators)} indicators)")
 

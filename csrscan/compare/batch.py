@@ -11,14 +11,16 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from csrscan.errors import CsrscanError, InputError
+from csrscan.errors import CsrscanError, InputError, LimitError
 from csrscan.ingest import IngestOptions, suffixes
+from csrscan.ingest.limits import died, too_large
 from csrscan.models import Document, Pack, printable_path
 
 GLOB_CHARS = set("*?[")
@@ -48,6 +50,9 @@ class Outcome:
     error: str = ""
     seconds: float = 0.0
     cached: bool = False
+    # the worker ran out of its memory cap: its heap stays fragmented, so the
+    # pool replaces it rather than give it the next file (pool.RETIRE)
+    retire_worker: bool = False
 
     def __post_init__(self) -> None:
         # the path as outputs show it (a report's source.path is made so too)
@@ -110,8 +115,17 @@ def display_path(path: str | Path) -> str:
 
 
 def file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    """The hash of a regular file. A FIFO or device is refused (an OSError), never
+    read: opened without O_NONBLOCK a FIFO without a writer blocks the caller,
+    and in a batch that caller can be the supervisor."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise OSError(0, f"is {what}, not a regular file")
+        os.set_blocking(fd, True)
+        h = hashlib.sha256()
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -153,7 +167,11 @@ def scan_file(path: str, spec: JobSpec, pack: Pack) -> Outcome:
                        cached=cached)
     except CsrscanError as exc:
         return Outcome(path, sha, "input", error=exc.message,
-                       seconds=time.perf_counter() - start)
+                       seconds=time.perf_counter() - start,
+                       retire_worker=isinstance(exc, LimitError))
+    except MemoryError:  # past --max-memory outside the reader (normalizing, matching)
+        return Outcome(path, sha, "input", error=too_large(path, spec.ingest.max_memory).message,
+                       seconds=time.perf_counter() - start, retire_worker=True)
     except OSError as exc:
         return Outcome(path, sha, "input", error=f"cannot read: {exc.strerror or exc}",
                        seconds=time.perf_counter() - start)
@@ -171,7 +189,8 @@ def load_document(path: str, sha: str, spec: JobSpec) -> tuple[Document, bool]:
     store = None
     if spec.use_cache:
         store = DocumentCache(cache_root(spec.cache_dir),
-                              options_key(spec.ingest.ocr, spec.ingest.encoding))
+                              options_key(spec.ingest.ocr, spec.ingest.encoding,
+                                          spec.ingest.attachments))
     doc = store.get(sha, path) if store else None
     cached = doc is not None
     if doc is None:
@@ -207,11 +226,15 @@ def local_executor(jobs: int, timeout: float | None, max_tasks: int = 50) -> Exe
         task.warm()  # forked workers inherit the compiled pack and tokenizer
         # several workers: largest files first, so that none is left with a big one at the end
         order = largest_first(paths) if jobs > 1 else paths
+        limit = task.spec.ingest.max_memory
         for res in run_pool(task, order, jobs, timeout, initializer=task.warm,
-                            max_tasks=max_tasks):
+                            max_tasks=max_tasks, memory_limit=limit):
             if isinstance(res, Failed):
+                error = res.message
+                if res.exitcode is not None and res.exitcode < 0 and limit:
+                    error = died(str(res.item), limit, -res.exitcode).message
                 yield Outcome(str(res.item), _quiet_sha(str(res.item)), res.kind,
-                              error=res.message, seconds=timeout or 0.0)
+                              error=error, seconds=timeout or 0.0)
             else:
                 yield res
     return run

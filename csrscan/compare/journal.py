@@ -10,6 +10,7 @@ is rewritten without the lines of files that will be scanned again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,7 @@ class JournalWriter:
     def __init__(self, path: Path | None, keep_lines: list[dict[str, Any]] | None = None,
                  stream: IO[str] | None = None) -> None:
         self.path = path
+        self.written = 0  # lines written by this run
         self._fh: IO[str] | None = stream
         self._owned = stream is None
         if path is None:
@@ -101,10 +103,22 @@ class JournalWriter:
             raise CsrscanError(f"cannot write output: {exc.strerror}", path=str(path)) from None
 
     def write(self, outcome: Outcome) -> None:
+        """Append one line; a failed write (a full disk) stops the batch as an
+        input error, every line written before it kept (flushed one by one)."""
         if self._fh is None:
             return
-        self._fh.write(dump_line(outcome.to_line()))
-        self._fh.flush()
+        try:
+            self._fh.write(dump_line(outcome.to_line()))
+            self._fh.flush()
+        except OSError as exc:
+            where = str(self.path) if self.path else "<stdout>"
+            with contextlib.suppress(OSError):  # the half line stays; --resume skips it
+                self.close()
+            self._fh = None
+            raise CsrscanError(f"cannot write output: {exc.strerror or exc}; the batch stopped "
+                               f"with {self.written} result(s) written before it kept",
+                               path=where) from None
+        self.written += 1
 
     def close(self) -> None:
         if self._fh is not None and self._owned:

@@ -6,7 +6,8 @@ supervisor hands one item at a time to an idle, ready worker, waits on all
 pipes, kills a worker whose item runs past the deadline (the item is reported
 as a timeout) and starts a fresh one. A worker that dies (segfault in a PDF
 library, out of memory) is reported as a crash for its item and replaced.
-Workers are recycled after `max_tasks` items to keep memory bounded, and run
+Workers are recycled after `max_tasks` items to keep memory bounded, or at
+once after a result that says `retire_worker` (it ran out of memory), and run
 `initializer` once (compile the rule pack) before saying they are ready; with
 fork the parent runs it first, so each worker finds it done (cached).
 """
@@ -39,13 +40,20 @@ class Failed(Generic[T]):
     item: T
     kind: str  # "timeout" | "crash"
     message: str
+    exitcode: int | None = None  # a crash: the worker's (negative: killed by that signal)
 
 
 def _worker(conn: Connection, func: Callable[[Any], Any],
-            initializer: Callable[[], None] | None, max_tasks: int) -> None:
+            initializer: Callable[[], None] | None, max_tasks: int,
+            memory_limit: int | None = None) -> None:
+    from csrscan.ingest.limits import die_with_parent, set_memory_limit
+
+    die_with_parent()  # a killed supervisor (SIGKILL, a CI cancel) leaves no orphan
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the supervisor's handler
     if initializer is not None:
         initializer()
+    set_memory_limit(memory_limit)  # after the initializer: the cap is for the inputs
     conn.send(READY)
     for _ in range(max_tasks):
         try:
@@ -54,7 +62,10 @@ def _worker(conn: Connection, func: Callable[[Any], Any],
             return
         if item is None:
             return
-        conn.send(func(item))
+        result = func(item)
+        conn.send(result)
+        if getattr(result, "retire_worker", False):  # the supervisor replaces this worker
+            return
 
 
 @dataclass(slots=True)
@@ -80,11 +91,13 @@ def _context(method: str | None = None) -> Any:
 
 def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float | None,
              initializer: Callable[[], None] | None = None, max_tasks: int = 50,
-             start_method: str | None = None) -> Iterator[R | Failed[T]]:
+             start_method: str | None = None, memory_limit: int | None = None
+             ) -> Iterator[R | Failed[T]]:
     """Yield func(item) for every item, or Failed, as each finishes (any order).
 
     `func` must catch its own exceptions; only timeouts and crashes are
-    reported as `Failed`. `func`/`initializer` must be picklable.
+    reported as `Failed`. `func`/`initializer` must be picklable. Each worker
+    is held to `memory_limit` bytes (ingest.limits) and dies with this process.
     """
     ctx = _context(start_method)
     pending: deque[T] = deque(items)
@@ -93,7 +106,7 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
 
     def spawn() -> _Slot:
         parent, child = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_worker, args=(child, func, initializer, max_tasks),
+        proc = ctx.Process(target=_worker, args=(child, func, initializer, max_tasks, memory_limit),
                            daemon=True)
         proc.start()
         child.close()
@@ -153,7 +166,7 @@ def _receive(slot: _Slot, retire: Callable[[_Slot, bool], None], max_tasks: int
         if slot.busy:
             item, slot.busy = slot.item, False
             retire(slot, False)
-            yield Failed(item, "crash", f"worker died (exit code {code})")
+            yield Failed(item, "crash", f"worker died (exit code {code})", code)
         else:
             retire(slot, False)
         return
@@ -162,6 +175,6 @@ def _receive(slot: _Slot, retire: Callable[[_Slot, bool], None], max_tasks: int
         return
     slot.busy = False
     slot.done += 1
-    if slot.done >= max_tasks:
+    if slot.done >= max_tasks or getattr(msg, "retire_worker", False):
         retire(slot, False)
     yield msg

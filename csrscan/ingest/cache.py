@@ -65,8 +65,12 @@ class DocumentCache:
                 gz.write(json.dumps(document_to_dict(doc), ensure_ascii=False).encode())
 
 
-def options_key(ocr: bool, encoding: str | None) -> str:
-    raw = json.dumps({"ocr": ocr, "encoding": encoding}, sort_keys=True)
+def options_key(ocr: bool, encoding: str | None, attachments: bool = False) -> str:
+    # the key of the default options is that of csrscan before --attachments
+    keys: dict[str, object] = {"ocr": ocr, "encoding": encoding}
+    if attachments:
+        keys["attachments"] = True
+    raw = json.dumps(keys, sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 

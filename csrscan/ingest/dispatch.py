@@ -24,6 +24,7 @@ from pathlib import Path
 
 from csrscan.errors import CsrscanError, InputError
 from csrscan.ingest import registry
+from csrscan.ingest.limits import too_large
 from csrscan.ingest.options import IngestOptions, Progress
 from csrscan.ingest.sniff import foreign
 from csrscan.models import Document
@@ -31,7 +32,7 @@ from csrscan.models import Document
 FORMATS = registry.formats()
 # Bump whenever the text extracted from some input may change: the
 # extracted-text cache (cache.py) is keyed on it.
-INGEST_VERSION = 1
+INGEST_VERSION = 2  # 2: a PDF names its embedded files
 
 
 def path_to_document(path: str | Path, options: IngestOptions = IngestOptions(),
@@ -42,7 +43,7 @@ def path_to_document(path: str | Path, options: IngestOptions = IngestOptions(),
     they go to stderr, and only when stderr is a terminal.
     """
     name = str(path)
-    data = read_input(name, options.max_bytes)
+    data = read_input(name, options.max_bytes, options.timeout)
     return bytes_to_document(data, name, options, progress=progress)
 
 
@@ -56,6 +57,8 @@ def bytes_to_document(data: bytes, name: str, options: IngestOptions = IngestOpt
                          f"{options.max_bytes}", path=name)
     fmt = sniff_format(data, name)
     try:
+        if fmt == "pdf":
+            return _pdf(data, name, options, progress or _tty_progress)
         return _dispatch(fmt, data, name, options, progress or _tty_progress)
     except InputError as exc:
         if exc.path is None:  # raised deep down without knowing the file
@@ -67,7 +70,7 @@ def bytes_to_document(data: bytes, name: str, options: IngestOptions = IngestOpt
         raise InputError("structure nested too deeply (corrupt or hostile file)",
                          path=name) from None
     except MemoryError:
-        raise InputError("ran out of memory reading the file", path=name) from None
+        raise too_large(name, options.max_memory) from None
     except Exception as exc:  # the boundary: no library traceback escapes
         raise InputError(f"cannot read {fmt}: {_describe(exc)}", path=name) from exc
 
@@ -93,8 +96,14 @@ def sniff_format(data: bytes, name: str) -> str:
     return found.format
 
 
-def read_input(name: str, max_bytes: int) -> bytes:
-    """The bytes of a file, refusing directories and files over `max_bytes`."""
+SPECIAL_WAIT = 30.0  # seconds a FIFO or device may keep silent without --timeout
+
+
+def read_input(name: str, max_bytes: int, timeout: float | None = None) -> bytes:
+    """The bytes of a file, refusing directories and files over `max_bytes`.
+
+    A FIFO or device is read without blocking: one that gives no data for
+    `timeout` seconds (SPECIAL_WAIT without one) is an input error."""
     try:
         st = os.stat(name)
     except FileNotFoundError:
@@ -106,18 +115,23 @@ def read_input(name: str, max_bytes: int) -> bytes:
     if stat.S_ISDIR(st.st_mode):
         raise InputError("is a directory, not a file", path=name)
     if not stat.S_ISREG(st.st_mode):
-        # A FIFO or device: read it, but never more than the limit.
-        return _read_bounded(name, max_bytes)
+        # A FIFO or device: read it, but never more than the limit nor forever.
+        return _read_special(name, max_bytes, timeout or SPECIAL_WAIT)
     if st.st_size > max_bytes:
         raise InputError(f"file is {st.st_size} bytes, more than --max-bytes "
                          f"{max_bytes}", path=name)
-    return _read_bounded(name, max_bytes)
+    return _read_bounded(name, max_bytes, st.st_size)
 
 
-def _read_bounded(name: str, max_bytes: int) -> bytes:
+def _read_bounded(name: str, max_bytes: int, expected: int) -> bytes:
+    # read(max_bytes + 1) would allocate the whole limit first (256 MiB for a
+    # 1 KB file), past a worker's memory cap: read what stat said, and then
+    # what a growing file added, up to the limit
     try:
         with open(name, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            data = fh.read(expected + 1)
+            if len(data) > expected:
+                data += fh.read(max_bytes + 1 - len(data))
     except PermissionError:
         raise InputError("permission denied", path=name) from None
     except OSError as exc:
@@ -125,6 +139,68 @@ def _read_bounded(name: str, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise InputError(f"file is larger than --max-bytes {max_bytes}", path=name)
     return data
+
+
+def _read_special(name: str, max_bytes: int, wait: float) -> bytes:
+    """Read a FIFO or device opened non-blocking (a FIFO without a writer would
+    block open() itself), polling for data at most `wait` s at a time."""
+    import select
+
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise InputError(f"cannot open: {exc.strerror or exc}", path=name) from None
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        while size <= max_bytes:
+            if not poller.poll(round(wait * 1000)):
+                what = "FIFO" if stat.S_ISFIFO(os.fstat(fd).st_mode) else "device"
+                raise InputError(f"is a {what} that gave no data within {wait:g} s", path=name)
+            try:
+                chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            except BlockingIOError:  # woken without data: poll again
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
+    finally:
+        os.close(fd)
+    if size > max_bytes:
+        raise InputError(f"file is larger than --max-bytes {max_bytes}", path=name)
+    return b"".join(chunks)
+
+
+def _pdf(data: bytes, name: str, options: IngestOptions, progress: Progress) -> Document:
+    """A PDF, and the files embedded in it (attachments.py): named, or read too."""
+    from dataclasses import replace
+
+    from csrscan.ingest import attachments
+
+    def read(inner: bytes, inner_name: str, inner_options: IngestOptions) -> Document:
+        return bytes_to_document(inner, inner_name, inner_options, progress=progress)
+
+    try:
+        doc = _dispatch("pdf", data, name, options, progress)
+    except InputError as exc:
+        files = attachments.embedded(data, options.password)
+        if not files:
+            raise
+        if options.attachments:
+            return attachments.with_attachments(None, data, name, options, read)
+        raise InputError(f"{exc.message}; it {attachments.not_scanned_warning(files)}",
+                         path=exc.path or name) from None
+    files = attachments.embedded(data, options.password)
+    if not files:
+        return doc
+    if options.attachments:
+        return attachments.with_attachments(doc, data, name, options, read)
+    return replace(doc, warnings=(*doc.warnings, attachments.not_scanned_warning(files)))
 
 
 def _dispatch(fmt: str, data: bytes, name: str, options: IngestOptions,

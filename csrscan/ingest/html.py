@@ -42,22 +42,37 @@ def read_html(data: bytes, name: str, options: IngestOptions,
     m = _META_CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii") if m else None
     dec = decode(data, name, options.encoding, declared=declared)
-    root = _parse(dec.text, name)
+    root, cut = _parse(dec.text, name)
     content = _main_content(root)
     text = _to_text(content)
     if not text.strip():
-        raise InputError("HTML page has no readable main text", path=name)
+        raise InputError(NESTED_ERROR if cut else "HTML page has no readable main text",
+                         path=name)
     return Document(path=name, format="html", sha256=sha256_hex(data),
                     pages=(Page(1, text, "text", 1),), encoding=dec.encoding,
-                    warnings=dec.warnings)
+                    warnings=(*dec.warnings, NESTED_WARNING) if cut else dec.warnings)
 
 
-def _parse(text: str, name: str) -> Any:
+# libxml2 stops at 256 levels of elements (more needs its "huge" mode, which
+# hostile pages would use to exhaust memory): what lies deeper is not read
+NESTED_ERROR = ("HTML page nests its elements more than 256 deep, where the parser stops: "
+                "no text above that depth")
+NESTED_WARNING = ("elements nested more than 256 deep: the text below that depth was not "
+                  "read (the parser's limit)")
+
+
+def _parse(text: str, name: str) -> tuple[Any, bool]:
+    """The tree, and whether the parser stopped at its nesting limit."""
     import lxml.html
+
+    parser = lxml.html.HTMLParser()
     try:
-        return lxml.html.document_fromstring(_XML_DECL.sub("", text) or "<html/>")
+        root = lxml.html.document_fromstring(_XML_DECL.sub("", text) or "<html/>",
+                                             parser=parser)
     except Exception as exc:  # lxml ParserError and friends
         raise InputError(f"cannot parse HTML ({type(exc).__name__})", path=name) from None
+    cut = any("Excessive depth" in e.message for e in parser.error_log)
+    return root, cut
 
 
 def _main_content(root: Any) -> Any:

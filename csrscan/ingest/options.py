@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 Progress = Callable[[str], None]
+DEFAULT_MAX_MEMORY = 2 * 2**30  # sized for a laptop: a 2,000-page report needs ~1 GiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,11 @@ class IngestOptions:
     max_pages: int = 2000            # --max-pages (documented limit)
     max_bytes: int = 256 * 2**20     # --max-bytes (documented limit)
     jobs: int = 1                    # --jobs: processes reading one long PDF
+    # --max-memory: address space a parsing process may use (None: no cap);
+    # the CLI's default is DEFAULT_MAX_MEMORY (docs/ingest.md, Limits)
+    max_memory: int | None = None
+    timeout: float | None = None     # --timeout: seconds one input may take (None: none)
+    attachments: bool = False        # --attachments: also read a PDF's embedded PDFs/docx
 
 
 def sha256_hex(data: bytes) -> str:

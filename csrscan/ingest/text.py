@@ -100,7 +100,24 @@ def _decode_as(data: bytes, name: str, encoding: str) -> Decoded:
     enc = codecs.lookup(encoding).name
     if enc == "utf-8" and data.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
-    return Decoded(_strict(data, enc, name, offset=0), enc)
+    text = _strict(data, enc, name, offset=0)
+    return Decoded(text, enc, _implausible(text, data, name, enc))
+
+
+def _implausible(text: str, data: bytes, name: str, enc: str) -> tuple[str, ...]:
+    """A warning when a forced encoding gives Han characters that are mostly rare
+    ones: UTF-8 read as UTF-16 is all CJK-looking mojibake, and a report we
+    misread must not pass for one that discloses nothing."""
+    n_han, share = common_han_share(text[:200_000])
+    if n_han < 20 or share >= GOOD_SHARE:
+        return ()
+    try:
+        better = decode(data, name).encoding
+    except InputError:
+        better = None
+    hint = f"; without --encoding it reads as {better}" if better and better != enc else ""
+    return (f"--encoding {enc} gives implausible Chinese (only {share:.0%} of its Han "
+            f"characters are common ones): topics may show as missing{hint}",)
 
 
 def _strict(data: bytes, enc: str, name: str, *, offset: int) -> str:

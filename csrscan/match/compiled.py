@@ -10,8 +10,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
+from csrscan.errors import RuleError
 from csrscan.match.anchors import regex_anchors, regex_guards
 from csrscan.models import Indicator, Pack, Pattern, RuleContext
 from csrscan.text.normalize import normalize_term
@@ -23,26 +25,61 @@ NeedIds = tuple[frozenset[int], bool]  # context words as term indices; paragrap
 ANCHOR, WORD, ASCII_WORD = 0, 1, 2  # what an automaton term is (CompiledPack.kinds)
 
 
+REGEX_BUDGET = 1.0  # seconds one search of a user pack's regex may take (docs/writing-rules.md)
+
+
 class LazyRegex:
     """A rule regex compiled on its first search: most never run, since a regex
-    runs only where the automaton saw one of its anchors (anchors.py)."""
+    runs only where the automaton saw one of its anchors (anchors.py).
 
-    __slots__ = ("_compiled", "pattern")
+    The built-in packs' regexes run on `re` (reviewed, and 5× cheaper than the
+    alternative with a timeout). A user pack's (`guarded`) run on the `regex`
+    module, whose searches take a timeout: a pattern such as `(a+)+$` backtracks
+    exponentially on a long line, and without a budget one sentence hangs the
+    scan; past REGEX_BUDGET the scan stops with a RuleError naming the pattern."""
 
-    def __init__(self, pattern: str) -> None:
+    __slots__ = ("_compiled", "guarded", "pattern")
+
+    def __init__(self, pattern: str, guarded: str = "") -> None:
         self.pattern = pattern
-        self._compiled: re.Pattern[str] | None = None
+        self.guarded = guarded  # a user pack's path (named in its errors); "": built-in
+        self._compiled: Any = None
 
-    def __getstate__(self) -> str:  # kept on disk (packcache): the pattern, never compiled
-        return self.pattern
+    def __getstate__(self) -> tuple[str, str]:  # kept on disk (packcache), never compiled
+        return self.pattern, self.guarded
 
-    def __setstate__(self, pattern: str) -> None:
-        self.pattern, self._compiled = pattern, None
+    def __setstate__(self, state: tuple[str, str]) -> None:
+        self.pattern, self.guarded = state
+        self._compiled = None
 
     def search(self, text: str) -> re.Match[str] | None:
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled.search(text)
+            self._compiled = _guarded_compile(self.pattern) if self.guarded \
+                else re.compile(self.pattern)
+        if not self.guarded:
+            return self._compiled.search(text)  # type: ignore[no-any-return]
+        try:
+            return self._compiled.search(text, timeout=REGEX_BUDGET)  # type: ignore[no-any-return]
+        except TimeoutError:
+            raise RuleError(f"regex {self.pattern!r} ran past its budget of {REGEX_BUDGET:g} s "
+                            f"on one sentence of {len(text)} characters (nested quantifiers "
+                            "such as (a+)+ backtrack without end; rewrite it)",
+                            path=self.guarded) from None
+
+
+def _guarded_compile(pattern: str) -> Any:
+    import regex  # lazy: only user packs' regexes use it
+
+    return regex.compile(pattern, regex.VERSION0)  # VERSION0: the syntax of `re`
+
+
+def _is_builtin(pack: Pack) -> bool:
+    from csrscan.packs.load import builtin_rules_dir
+
+    try:
+        return Path(pack.path).resolve().is_relative_to(builtin_rules_dir().resolve())
+    except (OSError, ValueError, RuleError):
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +163,9 @@ def _compile_index(pack: Pack) -> CompiledPack:
     def expand(term: str) -> tuple[str, ...]:
         return tuple(with_variants(normalize_term(term), variants))
 
-    regex_of = cache(LazyRegex)  # one object per pattern string: regex hits are keyed on it
+    guarded = "" if _is_builtin(pack) else pack.path
+    # one object per pattern string: regex hits are keyed on it
+    regex_of = cache(lambda pattern: LazyRegex(pattern, guarded))
     topic_context = {t.id: t.context for t in pack.topics}
     compiled = tuple(_compile_indicator(i, expand, regex_of, i.context or topic_context[i.topic])
                      for i in (*pack.indicators, *mention_indicators(pack)))

@@ -12,6 +12,7 @@ from typing import Any
 from csrscan.errors import RuleError, value_problem
 from csrscan.models import Indicator, Pack, Pattern, RuleContext, Topic
 from csrscan.packs.grading import load_grading
+from csrscan.packs.yamlsafe import check_expansion
 
 BUILTIN_PACK = "cn-fin-csr"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -109,7 +110,9 @@ def _read_yaml(file: Path) -> dict[str, Any]:
     try:
         # The C loader is ~10× faster; both are safe loaders (no Python tags).
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)
+        text = file.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=loader)
+        check_expansion(data, text, str(file))  # billion laughs: before anything walks it
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read: {exc}", path=str(file)) from None
     except ValueError as exc:  # a value YAML cannot make (a 5,000-digit number)
@@ -117,8 +120,9 @@ def _read_yaml(file: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise RuleError(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}",
-                        path=str(file)) from None
+        # one line: a reader error (a control character) spans two
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise RuleError(f"invalid YAML{where}: {problem}", path=str(file)) from None
     if not isinstance(data, dict):
         raise RuleError("a rule file must be a mapping with 'pack' and/or 'topics'",
                         path=str(file))

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from csrscan.ingest.limits import die_with_parent
+
 log = logging.getLogger(__name__)
 
 MIN_PAGES_PER_PART = 25  # below this a part does not pay for its fork and pipe (measured)
@@ -177,6 +179,7 @@ def start(fn: Callable[..., None], *args: Any) -> Helper | None:
     if pid == 0:  # the child
         code = 1
         try:
+            die_with_parent()  # a killed scan leaves no helper reading on
             os.close(to_child[1])
             os.close(to_parent[0])
             fn(Channel(os.fdopen(to_child[0], "rb"), os.fdopen(to_parent[1], "wb")), *args)

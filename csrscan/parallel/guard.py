@@ -1,0 +1,116 @@
+"""Scan one input in a forked child under its memory cap and time limit.
+
+`scan` and `check` parse in a child so that the limits hold even when a C
+library is the one that blows up: PDFium aborts its process when an
+allocation fails (a flate bomb under the cap), and a regex or a parser stuck
+in C never returns to Python to see a SIGALRM. The parent only waits: the
+child's answer (the `Report`, or the error it raised, pickled), its death
+(by a signal: worded as the memory cap), or the deadline (the child is
+killed). The child dies with the parent (die_with_parent), so a killed scan
+leaves nothing behind.
+
+Without fork (not Linux, other threads running, a `compare` worker, which
+has its own limits) `fn` runs in this process without them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable
+from typing import Any, BinaryIO, TypeVar
+
+from csrscan.errors import CsrscanError, InputError
+from csrscan.ingest.limits import die_with_parent, died, set_memory_limit, timed_out, too_large
+from csrscan.parallel import forked
+
+T = TypeVar("T")
+
+
+def run_guarded(fn: Callable[[], T], name: str, max_memory: int | None,
+                timeout: float | None) -> T:
+    """fn() in a child limited to `max_memory` bytes and `timeout` seconds."""
+    if (max_memory is None and not timeout) or not forked.can_fork():
+        return fn()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer once, then leave without the parent's exit handlers
+        os.close(read_fd)
+        _child(fn, name, max_memory, os.fdopen(write_fd, "wb"))
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as reader:
+        return _wait(reader, pid, name, max_memory, timeout)  # type: ignore[no-any-return]
+
+
+def _child(fn: Callable[[], object], name: str, max_memory: int | None,
+           writer: BinaryIO) -> None:
+    code = 0
+    try:
+        die_with_parent()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent answers it
+        set_memory_limit(max_memory)
+        try:
+            answer: tuple[str, object] = ("ok", fn())
+        except MemoryError:
+            answer = ("error", too_large(name, max_memory))
+        except CsrscanError as exc:
+            answer = ("error", exc)
+        except BaseException as exc:  # a bug: the parent raises it as an internal error
+            if os.environ.get("CSRSCAN_DEBUG"):  # the traceback is the child's
+                traceback.print_exc()
+            answer = ("error", _portable(exc))
+        try:
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(("error", too_large(name, max_memory)))
+        writer.write(data)
+        writer.flush()
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception itself when it survives pickling, else a RuntimeError saying it."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _wait(reader: BinaryIO, pid: int, name: str, max_memory: int | None,
+          timeout: float | None) -> Any:
+    answered = False
+    data = b""
+    try:
+        if not _readable(reader, timeout):
+            raise timed_out(name, timeout or 0)
+        data = reader.read()  # to the end: the child closes its pipe as it exits
+        answered = True
+    finally:  # a timeout, or Ctrl-C in the parent: the child goes too
+        if not answered:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if not data:
+        if os.WIFSIGNALED(status):
+            raise died(name, max_memory, os.WTERMSIG(status))
+        raise InputError(f"the reader ended without an answer (exit {os.WEXITSTATUS(status)})",
+                         path=name)
+    kind, value = pickle.loads(data)
+    if kind == "ok":
+        return value
+    raise value
+
+
+def _readable(reader: BinaryIO, timeout: float | None) -> bool:
+    import select
+
+    poller = select.poll()  # not select(): descriptors past 1023
+    poller.register(reader.fileno(), select.POLLIN)
+    return bool(poller.poll(None if not timeout else max(0, round(timeout * 1000))))

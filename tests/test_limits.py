@@ -1,0 +1,86 @@
+"""Bounded memory and time on hostile inputs (issue #17 item 1, 3): a bomb or a
+silent FIFO ends as exit 2 with one line, within the memory cap."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import hostile
+import pytest
+from runutil import run_measured
+
+from csrscan.errors import LimitError, RuleError
+
+
+def test_flate_bomb_pdf_is_refused_within_the_memory_cap(tmp_path: Path) -> None:
+    bomb = hostile.flate_bomb_pdf(tmp_path, 600)
+    run = run_measured(tmp_path, "scan", bomb.name, "--max-memory", "300MiB", "-j", "1")
+    assert run.code == 2, run.stderr
+    assert run.stderr == ("csrscan: error: bomb.pdf: input too large to parse in 300 MiB "
+                          "(--max-memory; the reader died by SIGABRT)\n")
+    assert run.peak_mib < 400  # the cap and the parent; before: the whole 600 MiB and more
+
+
+def test_lying_docx_member_never_inflates(tmp_path: Path) -> None:
+    docx = hostile.lying_docx(tmp_path, 600)
+    run = run_measured(tmp_path, "scan", docx.name, "--max-memory", "0")
+    assert run.code == 2, run.stderr
+    assert "lying.docx: damaged Word document (Bad CRC-32 for file 'word/document.xml'; " \
+        "zip bomb?)" in run.stderr
+    assert run.peak_mib < 200  # before: 1.25 GB, the whole member inflated at once
+
+
+def test_scan_timeout_stops_a_slow_scan(tmp_path: Path) -> None:
+    bomb = hostile.flate_bomb_pdf(tmp_path, 1200)  # uncapped, PDFium takes seconds on it
+    run = run_measured(tmp_path, "scan", bomb.name, "--max-memory", "0", "--timeout", "0.5",
+                       "-j", "1")
+    assert run.code == 2
+    assert run.stderr == "csrscan: error: bomb.pdf: no answer within 0.5 s (--timeout)\n"
+
+
+def test_fifo_without_writer_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    pipe = hostile.fifo(tmp_path)
+    run = run_measured(tmp_path, "scan", pipe.name, "--timeout", "1")
+    assert run.code == 2
+    assert run.stderr == "csrscan: error: pipe.txt: is a FIFO that gave no data within 1 s\n"
+
+
+def test_compare_lists_a_fifo_and_a_bomb_and_writes_the_good_rows(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(
+        "本公司制定《数据安全管理办法》，明确数据安全责任部门。\n", encoding="utf-8")
+    hostile.flate_bomb_pdf(tmp_path, 600)
+    hostile.fifo(tmp_path, "pipe.txt")
+    run = run_measured(tmp_path, "compare", "good.txt", "bomb.pdf", "pipe.txt", "-f", "csv",
+                       "--max-memory", "300MiB", "--progress", "none", "-j", "2")
+    assert run.code == 2
+    lines = run.stdout.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["path", "good.txt"], run.stderr
+    assert "csrscan: failed: pipe.txt: [input] cannot read: is a FIFO, not a regular file" \
+        in run.stderr
+    assert "csrscan: failed: bomb.pdf: [crash] input too large to parse in 300 MiB " \
+        "(--max-memory; the reader died by SIGABRT)" in run.stderr
+    assert run.peak_mib < 400
+
+
+def test_errors_keep_their_fields_across_a_pipe() -> None:
+    err = pickle.loads(pickle.dumps(RuleError("bad", path="p.yaml", rule="r1", key="regex")))
+    assert (str(err), err.path, err.rule, err.key, err.message) == (
+        "p.yaml: rule r1, key 'regex': bad", "p.yaml", "r1", "regex", "rule r1, key 'regex': bad")
+    limit = pickle.loads(pickle.dumps(LimitError("too big", path="a.pdf")))
+    assert type(limit) is LimitError and str(limit) == "a.pdf: too big"
+
+
+@pytest.mark.parametrize(("text", "size"), [("2GiB", 2**31), ("512MiB", 2**29), ("1g", 2**30),
+                                            ("300M", 300 * 2**20), ("1000", 1000), ("0", None)])
+def test_memory_sizes(text: str, size: int | None) -> None:
+    from csrscan.cli.common import parse_size
+
+    assert parse_size(text) == size
+
+
+def test_a_bad_memory_size_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text("数据安全。\n", encoding="utf-8")
+    run = run_measured(tmp_path, "scan", "r.txt", "--max-memory", "lots")
+    assert run.code == 2
+    assert "'lots' is not a size" in run.stderr
