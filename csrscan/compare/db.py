@@ -70,9 +70,14 @@ CREATE TABLE IF NOT EXISTS failures (
 """
 
 
+# Another compare may be writing its run (one transaction, seconds for a big
+# batch): wait for its lock rather than fail after sqlite's default 5 s.
+LOCK_WAIT_S = 120.0
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(path)
+        conn = sqlite3.connect(path, timeout=LOCK_WAIT_S)
         conn.executescript(SCHEMA)
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                      (SCHEMA_VERSION,))
