@@ -144,3 +144,21 @@ def test_a_nan_min_score_is_refused(draft: Path) -> None:
     assert r.returncode == 2
     assert r.stderr.strip().endswith("key 'policy.min_score': must be a number from 0 to 1, "
                                      "not nan")
+
+
+@pytest.mark.parametrize("limit,shown", [("1KiB", "1024"), ("1k", "1024"), ("600", "600")])
+def test_max_bytes_takes_a_size_as_max_memory_does(draft: Path, limit: str, shown: str) -> None:
+    (draft / "big.md").write_text(DRAFT * 50, encoding="utf-8")
+    r = _run(draft, "big.md", "--max-bytes", limit)
+    size = (draft / "big.md").stat().st_size
+    assert r.returncode == 2
+    assert r.stderr == (f"csrscan: error: big.md: file is {size} bytes, "
+                        f"more than --max-bytes {shown}\n")
+    assert _run(draft, "big.md", "--max-bytes", "1GiB").returncode == 0
+
+
+@pytest.mark.parametrize("limit", ["lots", "0", "-5MiB"])
+def test_max_bytes_refuses_what_is_no_limit(draft: Path, limit: str) -> None:
+    r = _run(draft, "draft.md", "--max-bytes", limit)
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1
+    assert "--max-bytes" in r.stderr

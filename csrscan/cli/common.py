@@ -34,7 +34,21 @@ EncodingOpt = Annotated[Optional[str], typer.Option(
 PasswordOpt = Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")]
 OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR PDF pages without a text layer.")]
 MaxPagesOpt = Annotated[int, typer.Option(help="Refuse PDFs with more pages.")]
-MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")]
+
+
+def parse_bytes(value: str | int) -> int:
+    """--max-bytes: a size as --max-memory takes it (256MiB, 1GiB) or bytes."""
+    if isinstance(value, int):  # the default
+        return value
+    size = parse_size(value)
+    if size is None:
+        raise typer.BadParameter(f"{value!r}: the limit must be above 0")
+    return size
+
+
+MaxBytesOpt = Annotated[int, typer.Option(
+    metavar="SIZE", parser=parse_bytes,
+    help="Refuse inputs larger than this (bytes, or e.g. 256MiB, 1GiB).")]
 
 
 def parse_size(value: str | None) -> int | None:
