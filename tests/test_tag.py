@@ -189,3 +189,18 @@ def test_manifest_and_industry_rules_fill_identity(tmp_path: Path) -> None:
     got = {(r["file"], r["company"], r["year"], r["industry"]) for r in rows}
     assert got == {("a.txt", "青禾银行股份有限公司", 2024, "banking"),
                    ("b.txt", "远帆小额贷款股份有限公司", 2023, "microcredit")}
+
+
+def test_a_data_set_manifest_with_file_and_accepted_years_is_read(tmp_path: Path) -> None:
+    line = "本公司建立了个人信息保护制度，并开展数据安全培训。\n"
+    (tmp_path / "a.txt").write_text("青禾银行股份有限公司\n2016年度社会责任报告\n" + line,
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("远帆小额贷款股份有限公司\n2018年度社会责任报告\n" + line,
+                                    encoding="utf-8")
+    (tmp_path / "MANIFEST.csv").write_text(
+        "file,sector,company,year,industry\n"
+        "a.txt,bank,青禾银行,2015|2016,金融\nb.txt,other,远帆,2015|2016,金融\n",
+        encoding="utf-8")
+    rows = _tag_rows(tmp_path, "a.txt", "b.txt", "--manifest", "MANIFEST.csv")
+    got = {(r["file"], r["company"], r["year"], r["industry"]) for r in rows}
+    assert got == {("a.txt", "青禾银行", 2016, "金融"), ("b.txt", "远帆", 2015, "金融")}
