@@ -204,3 +204,21 @@ def test_a_data_set_manifest_with_file_and_accepted_years_is_read(tmp_path: Path
     rows = _tag_rows(tmp_path, "a.txt", "b.txt", "--manifest", "MANIFEST.csv")
     got = {(r["file"], r["company"], r["year"], r["industry"]) for r in rows}
     assert got == {("a.txt", "青禾银行", 2016, "金融"), ("b.txt", "远帆", 2015, "金融")}
+
+
+def test_the_pandas_pivot_of_docs_research_md_is_what_tag_gives(sample_dir: Path) -> None:
+    """The strength counts per company printed in docs/research.md (the pivot's
+    nunique of sentences), recomputed from the rows of the command it names."""
+    doc = (ROOT / "docs" / "research.md").read_text(encoding="utf-8")
+    table = doc[doc.index("strength      measure"):].split("```")[0].splitlines()
+    header = table[0].split()[1:]
+    printed = {line.split()[0]: dict(zip(header, map(int, line.split()[1:]), strict=True))
+               for line in table[2:] if line.strip()}
+    names = ["draft_thin.md", *(p.name for p in SAMPLES if p.suffix in (".pdf", ".txt"))]
+    assert "samples/draft_thin.md samples/*.pdf samples/*.txt" in doc
+    sentences: dict[str, dict[str, set[str]]] = {}
+    for r in _tag_rows(sample_dir, *names):
+        if r["indicator"]:
+            by = sentences.setdefault(r["company"], {s: set() for s in header})
+            by[r["strength"]].add(r["sentence"])
+    assert printed == {c: {s: len(v) for s, v in by.items()} for c, by in sentences.items()}
