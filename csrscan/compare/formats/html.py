@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 
 from csrscan.compare.formats.html_drill import company_ids, drilldown, failures, trends
+from csrscan.compare.formats.html_research import peers, repeated
 from csrscan.compare.matrix import Matrix, Row, TopicCol
 from csrscan.render.html_common import (
     LEVEL_STATUS,
@@ -87,7 +88,8 @@ def render_html(matrix: Matrix) -> str:
         '<h1>报告对比 <span class="id">csrscan compare</span></h1>',
         f'<p class="muted">规则包 pack {escape(matrix.pack_id)} {escape(matrix.pack_version)} · '
         f"已扫描 scanned {len(matrix.rows)} · 失败 failed {len(matrix.failures)}</p>",
-        *_heatmap(matrix), *_chart(matrix), *failures(matrix), *trends(matrix),
+        *_heatmap(matrix), *_chart(matrix), *peers(matrix), *repeated(matrix),
+        *failures(matrix), *trends(matrix),
         *drilldown(matrix), f"<script>{asset('compare.js')}</script>", "</body></html>",
     ]
     return "\n".join(parts) + "\n"
