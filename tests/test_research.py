@@ -186,3 +186,18 @@ def test_html_shows_peers_against_the_median_and_the_repeated_sentences(
                    "1", "--quality")
     repeated = res.stdout.split('<table id="boilerplate">')[1].split("</table>")[0]
     assert f"<td>{PLANTED}</td><td>2</td><td>3</td>" in repeated
+
+
+def test_html_heatmap_has_the_report_quality_columns_with_quality(planted_batch: Path) -> None:
+    data = {r["path"]: r["quality"] for r in _compare(planted_batch, "--quality")["rows"]}
+    res = run_main(planted_batch, "compare", ".", "-f", "html", "--progress", "none", "-j",
+                   "1", "--quality")
+    heat = res.stdout.split('<table id="heat">')[1].split("</table>")[0]
+    for key in ("specificity", "quantitative", "cheap_talk", "boilerplate"):
+        assert f'data-key="{key}"' in heat
+    row = next(tr for tr in heat.split("<tr ") if "a2023.txt" in tr)
+    q = data["a2023.txt"]
+    assert (f'data-v="{q["specificity"]:.3f}"' in row
+            and f'data-v="{q["boilerplate"]:.3f}">{q["boilerplate"]:.3f}</td>' in row)
+    plain = run_main(planted_batch, "compare", ".", "-f", "html", "--progress", "none")
+    assert 'data-key="specificity"' not in plain.stdout
