@@ -30,10 +30,10 @@ def _scan_evidence(path: Path) -> Counter[tuple[Any, ...]]:
         for i in t["indicators"]:
             for e in i["evidence"]:
                 items[(t["id"], i["id"], e["page"], e["line"], e["text"].strip(),
-                       e["strength"], " ".join(e["terms"]), e["ocr"])] += 1
+                       e["strength"], tuple(e["terms"]), e["ocr"])] += 1
         for e in t["mentions"]:
             items[(t["id"], "", e["page"], e["line"], e["text"].strip(), e["strength"],
-                   " ".join(e["terms"]), e["ocr"])] += 1
+                   tuple(e["terms"]), e["ocr"])] += 1
     return items
 
 
@@ -56,7 +56,7 @@ def test_rows_agree_with_scan_json_for_every_sample(sample_dir: Path) -> None:
     assert {r["file"] for r in rows} == {p.name for p in SAMPLES}
     for p in SAMPLES:
         got = Counter((r["topic"], r["indicator"], r["page"], r["line"], r["sentence"],
-                       r["strength"], " ".join(r["terms"]), r["ocr"])
+                       r["strength"], tuple(r["terms"]), r["ocr"])
                       for r in rows if r["file"] == p.name)
         expected = _scan_evidence(sample_dir / p.name)
         assert expected, p.name  # every sample has evidence
@@ -222,3 +222,16 @@ def test_the_pandas_pivot_of_docs_research_md_is_what_tag_gives(sample_dir: Path
             by = sentences.setdefault(r["company"], {s: set() for s in header})
             by[r["strength"]].add(r["sentence"])
     assert printed == {c: {s: len(v) for s, v in by.items()} for c, by in sentences.items()}
+
+
+def test_a_term_with_a_space_stays_one_term(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text(
+        "青禾银行股份有限公司2024年度社会责任报告\n"
+        "2024年，本行通过ISO 27001信息安全管理体系认证复审。\n", encoding="utf-8")
+    rows = [r for r in _tag_rows(tmp_path, "r.txt") if r["indicator"]]
+    assert rows and all("iso 27001" in r["terms"] for r in rows if
+                        r["indicator"] == "data_security.certification")
+    assert not any("27001" in r["terms"] for r in rows)  # not split into iso, 27001
+    res = run_main(tmp_path, "tag", "r.txt", "--progress", "none", "-j", "1")
+    cells = [r["terms"].split("|") for r in csv.DictReader(io.StringIO(res.stdout))]
+    assert [c for c in cells if "iso 27001" in c]
