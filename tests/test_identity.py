@@ -90,13 +90,37 @@ def test_manifest_overrides_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert apply_manifest(found, "in/c.txt", manifest) == found
 
 
+def test_a_data_set_manifest_names_files_and_accepted_years(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.csv").write_text(
+        "file,sector,company,year,industry\n"
+        "in/a.txt,bank,甲公司,2015|2016,banking\n"
+        "in/b.txt,bank,乙公司,2015|2016,banking\n"
+        "in/c.txt,bank,,2019,\n", encoding="utf-8")
+    manifest = read_manifest(tmp_path / "m.csv")
+    found = Identity("丙", 2016, "legal-name", "title")
+    # the rules' year is one of the accepted ones: kept (and no longer a guess)
+    assert apply_manifest(found, "in/a.txt", manifest) == Identity(
+        "甲公司", 2016, "manifest", "manifest", "banking")
+    # the rules found another year, or none: the first accepted one
+    assert apply_manifest(Identity("丙", 2018, "legal-name", "title"), "in/b.txt",
+                          manifest).year == 2015
+    assert apply_manifest(Identity("丙", None, "", ""), "in/b.txt", manifest).year == 2015
+    assert apply_manifest(found, "in/c.txt", manifest) == Identity(
+        "丙", 2019, "legal-name", "manifest", "")
+
+
 def test_manifest_errors(tmp_path: Path) -> None:
-    (tmp_path / "bad.csv").write_text("file,company\nx,y\n", encoding="utf-8")
+    (tmp_path / "bad.csv").write_text("name,company\nx,y\n", encoding="utf-8")
     with pytest.raises(InputError, match="path"):
         read_manifest(tmp_path / "bad.csv")
     (tmp_path / "year.csv").write_text("path,company,year\nx,y,24\n", encoding="utf-8")
     with pytest.raises(InputError, match="4-digit"):
         read_manifest(tmp_path / "year.csv")
+    (tmp_path / "years.csv").write_text("path,company,year\nx,y,2015|16\n", encoding="utf-8")
+    with pytest.raises(InputError, match="4-digit"):
+        read_manifest(tmp_path / "years.csv")
 
 
 def test_year_in_a_traditional_chinese_title() -> None:

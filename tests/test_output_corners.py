@@ -86,9 +86,10 @@ def test_a_draft_with_no_usable_text(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("manifest", "message"), [
     (None, "nowhere.csv: cannot read manifest: No such file or directory"),
-    ("file,company\nin/a.md,青禾\n",
-     "m.csv: manifest needs a 'path' column (path,company,year,industry)"),
-    ("path,company,year\nin/a.md,青禾,24\n", "m.csv: line 2: year '24' is not a 4-digit year"),
+    ("name,company\nin/a.md,青禾\n",
+     "m.csv: manifest needs a 'path' (or 'file') column (path,company,year,industry)"),
+    ("path,company,year\nin/a.md,青禾,24\n",
+     "m.csv: line 2: year '24' is not a 4-digit year (or years like 2015|2016)"),
 ], ids=["missing", "no-path-column", "two-digit-year"])
 def test_manifest_errors(tmp_path: Path, manifest: str | None, message: str) -> None:
     _draft(tmp_path, "in/a.md", [SENTENCES["governance"]])

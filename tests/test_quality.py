@@ -70,6 +70,23 @@ def test_jaccard_and_prefix_filter_find_every_near_pair() -> None:
     assert (0, 1) in brute and (0, 3) not in brute
 
 
+def test_the_edit_lengths_docs_scoring_md_gives() -> None:
+    """docs/scoring.md: with n distinct grams, a character added at the end is
+    near-identical from n = 9, one inserted in the middle from n = 47, one
+    replaced in the middle from n = 57."""
+    chars = "".join(chr(0x4E00 + 7 * i) for i in range(80))  # no gram repeats
+
+    def near(n: int, edit: str) -> bool:
+        s = chars[:n + 2]
+        m = len(s) // 2
+        edited = {"end": s + "X", "insert": s[:m] + "X" + s[m:],
+                  "replace": s[:m] + "X" + s[m + 1:]}[edit]
+        return jaccard(grams(s), grams(edited)) >= 0.9
+
+    for edit, n in (("end", 9), ("insert", 47), ("replace", 57)):
+        assert (near(n - 1, edit), near(n, edit)) == (False, True), edit
+
+
 PLANTED = "我们始终坚持以客户为中心的服务理念，持续完善消费者权益保护工作机制。"
 
 

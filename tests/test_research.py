@@ -165,3 +165,39 @@ def test_trend_from_the_database(tmp_path: Path) -> None:
     assert h["level_changes"]["aml"] == 0
     res = run_main(late, "compare", ".", "--trend", "--progress", "none")
     assert res.returncode == 2 and "--db" in res.stderr
+
+
+def test_html_shows_peers_against_the_median_and_the_repeated_sentences(
+        peer_batch: Path, planted_batch: Path) -> None:
+    res = run_main(peer_batch, "compare", ".", "-f", "html", "--progress", "none", "-j", "1",
+                   "--peers", "--industry", "银行=bank")
+    assert res.returncode == 0, res.stderr
+    peers = res.stdout.split('<table id="peers">')[1].split("</table>")[0]
+    data = _compare(peer_batch, "--peers", "--industry", "银行=bank")
+    bank5 = next(r for r in data["rows"] if r["path"] == "bank5.txt")
+    diff = bank5["score"] - bank5["peers"]["median_score"]
+    assert (f"<td>第5号商业银行股份有限公司</td><td>{bank5['score']:.3f}</td>"
+            f"<td>{bank5['peers']['median_score']:.3f}</td><td>{diff:+.3f}</td>"
+            "<td>90.0</td><td>5</td>") in peers
+    assert peers.count("<tr>") == 1 + 5  # the header and the five banks; no industry: none
+    plain = run_main(peer_batch, "compare", ".", "-f", "html", "--progress", "none")
+    assert 'id="peers"' not in plain.stdout and 'id="boilerplate"' not in plain.stdout
+    res = run_main(planted_batch, "compare", ".", "-f", "html", "--progress", "none", "-j",
+                   "1", "--quality")
+    repeated = res.stdout.split('<table id="boilerplate">')[1].split("</table>")[0]
+    assert f"<td>{PLANTED}</td><td>2</td><td>3</td>" in repeated
+
+
+def test_html_heatmap_has_the_report_quality_columns_with_quality(planted_batch: Path) -> None:
+    data = {r["path"]: r["quality"] for r in _compare(planted_batch, "--quality")["rows"]}
+    res = run_main(planted_batch, "compare", ".", "-f", "html", "--progress", "none", "-j",
+                   "1", "--quality")
+    heat = res.stdout.split('<table id="heat">')[1].split("</table>")[0]
+    for key in ("specificity", "quantitative", "cheap_talk", "boilerplate"):
+        assert f'data-key="{key}"' in heat
+    row = next(tr for tr in heat.split("<tr ") if "a2023.txt" in tr)
+    q = data["a2023.txt"]
+    assert (f'data-v="{q["specificity"]:.3f}"' in row
+            and f'data-v="{q["boilerplate"]:.3f}">{q["boilerplate"]:.3f}</td>' in row)
+    plain = run_main(planted_batch, "compare", ".", "-f", "html", "--progress", "none")
+    assert 'data-key="specificity"' not in plain.stdout

@@ -30,10 +30,10 @@ def _scan_evidence(path: Path) -> Counter[tuple[Any, ...]]:
         for i in t["indicators"]:
             for e in i["evidence"]:
                 items[(t["id"], i["id"], e["page"], e["line"], e["text"].strip(),
-                       e["strength"], " ".join(e["terms"]), e["ocr"])] += 1
+                       e["strength"], tuple(e["terms"]), e["ocr"])] += 1
         for e in t["mentions"]:
             items[(t["id"], "", e["page"], e["line"], e["text"].strip(), e["strength"],
-                   " ".join(e["terms"]), e["ocr"])] += 1
+                   tuple(e["terms"]), e["ocr"])] += 1
     return items
 
 
@@ -56,7 +56,7 @@ def test_rows_agree_with_scan_json_for_every_sample(sample_dir: Path) -> None:
     assert {r["file"] for r in rows} == {p.name for p in SAMPLES}
     for p in SAMPLES:
         got = Counter((r["topic"], r["indicator"], r["page"], r["line"], r["sentence"],
-                       r["strength"], " ".join(r["terms"]), r["ocr"])
+                       r["strength"], tuple(r["terms"]), r["ocr"])
                       for r in rows if r["file"] == p.name)
         expected = _scan_evidence(sample_dir / p.name)
         assert expected, p.name  # every sample has evidence
@@ -189,3 +189,49 @@ def test_manifest_and_industry_rules_fill_identity(tmp_path: Path) -> None:
     got = {(r["file"], r["company"], r["year"], r["industry"]) for r in rows}
     assert got == {("a.txt", "青禾银行股份有限公司", 2024, "banking"),
                    ("b.txt", "远帆小额贷款股份有限公司", 2023, "microcredit")}
+
+
+def test_a_data_set_manifest_with_file_and_accepted_years_is_read(tmp_path: Path) -> None:
+    line = "本公司建立了个人信息保护制度，并开展数据安全培训。\n"
+    (tmp_path / "a.txt").write_text("青禾银行股份有限公司\n2016年度社会责任报告\n" + line,
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("远帆小额贷款股份有限公司\n2018年度社会责任报告\n" + line,
+                                    encoding="utf-8")
+    (tmp_path / "MANIFEST.csv").write_text(
+        "file,sector,company,year,industry\n"
+        "a.txt,bank,青禾银行,2015|2016,金融\nb.txt,other,远帆,2015|2016,金融\n",
+        encoding="utf-8")
+    rows = _tag_rows(tmp_path, "a.txt", "b.txt", "--manifest", "MANIFEST.csv")
+    got = {(r["file"], r["company"], r["year"], r["industry"]) for r in rows}
+    assert got == {("a.txt", "青禾银行", 2016, "金融"), ("b.txt", "远帆", 2015, "金融")}
+
+
+def test_the_pandas_pivot_of_docs_research_md_is_what_tag_gives(sample_dir: Path) -> None:
+    """The strength counts per company printed in docs/research.md (the pivot's
+    nunique of sentences), recomputed from the rows of the command it names."""
+    doc = (ROOT / "docs" / "research.md").read_text(encoding="utf-8")
+    table = doc[doc.index("strength      measure"):].split("```")[0].splitlines()
+    header = table[0].split()[1:]
+    printed = {line.split()[0]: dict(zip(header, map(int, line.split()[1:]), strict=True))
+               for line in table[2:] if line.strip()}
+    names = ["draft_thin.md", *(p.name for p in SAMPLES if p.suffix in (".pdf", ".txt"))]
+    assert "samples/draft_thin.md samples/*.pdf samples/*.txt" in doc
+    sentences: dict[str, dict[str, set[str]]] = {}
+    for r in _tag_rows(sample_dir, *names):
+        if r["indicator"]:
+            by = sentences.setdefault(r["company"], {s: set() for s in header})
+            by[r["strength"]].add(r["sentence"])
+    assert printed == {c: {s: len(v) for s, v in by.items()} for c, by in sentences.items()}
+
+
+def test_a_term_with_a_space_stays_one_term(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text(
+        "青禾银行股份有限公司2024年度社会责任报告\n"
+        "2024年，本行通过ISO 27001信息安全管理体系认证复审。\n", encoding="utf-8")
+    rows = [r for r in _tag_rows(tmp_path, "r.txt") if r["indicator"]]
+    assert rows and all("iso 27001" in r["terms"] for r in rows if
+                        r["indicator"] == "data_security.certification")
+    assert not any("27001" in r["terms"] for r in rows)  # not split into iso, 27001
+    res = run_main(tmp_path, "tag", "r.txt", "--progress", "none", "-j", "1")
+    cells = [r["terms"].split("|") for r in csv.DictReader(io.StringIO(res.stdout))]
+    assert [c for c in cells if "iso 27001" in c]

@@ -81,8 +81,8 @@ def compare(
     scheduler: Annotated[Optional[str], typer.Option(
         metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
     manifest: Annotated[Optional[Path], typer.Option(
-        metavar="CSV", help="CSV with columns path,company,year[,industry] overriding the "
-        "identity rules.")] = None,
+        metavar="CSV", help="CSV with columns path (or file),company,year[,industry] "
+        "overriding the identity rules; year may list accepted years: 2015|2016.")] = None,
     sort: Annotated[str, typer.Option(
         help="Row order: company, year, score (highest first), path, or a topic id "
         "(highest level first).")] = "company",

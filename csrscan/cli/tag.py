@@ -62,8 +62,8 @@ def tag(
     max_tasks_per_child: Annotated[int, typer.Option(
         min=1, help="Restart a worker after this many files (bounds memory).")] = 50,
     manifest: Annotated[Optional[Path], typer.Option(
-        metavar="CSV", help="CSV with columns path,company,year[,industry] overriding the "
-        "identity rules.")] = None,
+        metavar="CSV", help="CSV with columns path (or file),company,year[,industry] "
+        "overriding the identity rules; year may list accepted years: 2015|2016.")] = None,
     industry: Annotated[Optional[list[str]], typer.Option(
         "--industry", metavar="WORD=NAME", help="A company whose name contains WORD is in "
         "industry NAME (when the manifest gives none); repeatable.")] = None,

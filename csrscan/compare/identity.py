@@ -211,10 +211,17 @@ class ManifestEntry:
     company: str
     year: int | None
     industry: str
+    # `2015|2016`: the years the manifest accepts; the rules' year when it is one
+    # of them, else the first (a report published in 2016 on 2015 may say either)
+    years: tuple[int, ...] = ()
+
+
+PATH_COLUMNS = ("path", "file")  # `file`: what data sets' MANIFEST.csv files call it
 
 
 def read_manifest(path: str | Path) -> dict[str, ManifestEntry]:
-    """Read a CSV with a header `path,company,year[,industry]`; key = normalized path.
+    """Read a CSV with a header `path,company,year[,industry]` (`file` for `path`;
+    a year may list the accepted years, `2015|2016`); key = normalized path.
 
     Paths are matched after resolving against the manifest's own folder when
     relative. Empty cells keep what the rules found.
@@ -232,18 +239,17 @@ def read_manifest(path: str | Path) -> dict[str, ManifestEntry]:
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise InputError(f"manifest is not valid CSV: {exc}", path=str(p)) from None
-    if rows and "path" not in rows[0]:
-        raise InputError("manifest needs a 'path' column (path,company,year,industry)",
-                         path=str(p))
+    column = next((c for c in PATH_COLUMNS if rows and c in rows[0]), "path")
+    if rows and column not in rows[0]:
+        raise InputError("manifest needs a 'path' (or 'file') column "
+                         "(path,company,year,industry)", path=str(p))
     out: dict[str, ManifestEntry] = {}
     for n, row in enumerate(rows, start=2):
-        year_text = (row.get("year") or "").strip()
-        if year_text and not re.fullmatch(r"\d{4}", year_text):
-            raise InputError(f"line {n}: year {year_text!r} is not a 4-digit year", path=str(p))
-        out[manifest_key(row["path"], p.parent)] = ManifestEntry(
+        years = _manifest_years((row.get("year") or "").strip(), n, p)
+        out[manifest_key(row[column], p.parent)] = ManifestEntry(
             company=(row.get("company") or "").strip(),
-            year=int(year_text) if year_text else None,
-            industry=(row.get("industry") or "").strip())
+            year=years[0] if len(years) == 1 else None,
+            industry=(row.get("industry") or "").strip(), years=years)
     return out
 
 
@@ -259,9 +265,23 @@ def apply_manifest(ident: Identity, path: str, manifest: dict[str, ManifestEntry
     entry = manifest.get(manifest_key(path))
     if entry is None:
         return ident
+    year = ident.year
+    if entry.years:
+        year = ident.year if ident.year in entry.years else entry.years[0]
     return Identity(
         company=entry.company or ident.company,
-        year=entry.year if entry.year is not None else ident.year,
+        year=year,
         company_rule="manifest" if entry.company else ident.company_rule,
-        year_rule="manifest" if entry.year is not None else ident.year_rule,
+        year_rule="manifest" if entry.years else ident.year_rule,
         industry=entry.industry)
+
+
+def _manifest_years(text: str, line: int, path: Path) -> tuple[int, ...]:
+    """`2016`, or the accepted years `2015|2016`; empty: keep the rules' year."""
+    if not text:
+        return ()
+    parts = [t.strip() for t in text.split("|")]
+    if not all(re.fullmatch(r"\d{4}", t) for t in parts):
+        raise InputError(f"line {line}: year {text!r} is not a 4-digit year "
+                         "(or years like 2015|2016)", path=str(path))
+    return tuple(dict.fromkeys(int(t) for t in parts))

@@ -101,8 +101,7 @@ def write_parquet(output: Path, shard_dir: str, numbers: Sequence[int],
                 if mark is not None:
                     mark(n, rows)
                 if rows:
-                    columns = {c: [r[c].split() if c == "terms" else r[c] for r in rows]
-                               for c in COLUMNS}
+                    columns = {c: [r[c] for r in rows] for c in COLUMNS}
                     writer.write_table(pa.table(columns, schema=schema))
             if not numbers:
                 writer.write_table(schema.empty_table())

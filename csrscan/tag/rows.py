@@ -28,6 +28,8 @@ BOOLEAN = frozenset({"quantitative", "figure", "ocr", "normative", "gap", "zero_
                      "boilerplate"})
 INTEGER = frozenset({"year", "page", "line"})
 _BOOLEAN_AT = tuple(i for i, c in enumerate(COLUMNS) if c in BOOLEAN)
+_TERMS_AT = COLUMNS.index("terms")
+TERM_SEP = "|"  # between terms in a CSV cell: never in a term, unlike a space
 Key = tuple[int, int, str]  # page, line, sentence text: how evidence names its sentence
 
 
@@ -70,11 +72,11 @@ def report_rows(facts: FileFacts, report: Report, sentences: Sequence[Sentence],
         base = _sentence_cells(facts, s, grading)
         if not items:
             yield {**base, "topic": "", "indicator": "", "strength": "",
-                   "quantitative": False, "terms": ""}
+                   "quantitative": False, "terms": []}
             continue
         for topic, indicator, ev in items:
             yield {**base, "topic": topic, "indicator": indicator, "strength": ev.strength,
-                   "quantitative": ev.strength == "performance", "terms": " ".join(ev.terms)}
+                   "quantitative": ev.strength == "performance", "terms": list(ev.terms)}
     if found:  # evidence whose sentence the tap did not see: never expected, never lost
         raise AssertionError(f"{len(found)} evidence sentence(s) not among the sentences")
 
@@ -93,11 +95,13 @@ def _sentence_cells(facts: FileFacts, s: Sentence, grading: Grading) -> dict[str
 
 def csv_lines(rows: Iterable[dict[str, Any]]) -> str:
     """Rows as CSV text without a header; booleans 1/0, None (an unknown year, no
-    boilerplate flag) empty, as the csv module writes None."""
+    boilerplate flag) empty, as the csv module writes None; terms joined by
+    TERM_SEP (a term may hold a space: `iso 27001`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     for row in rows:
         cells = [row[c] for c in COLUMNS]
+        cells[_TERMS_AT] = TERM_SEP.join(cells[_TERMS_AT])
         for i in _BOOLEAN_AT:
             if cells[i] is not None:
                 cells[i] = 1 if cells[i] else 0
@@ -110,12 +114,11 @@ def csv_header() -> str:
 
 
 def row_from_json(data: dict[str, Any]) -> dict[str, Any]:
-    """A row read back from a JSONL line (terms joined again)."""
-    return {**data, "terms": " ".join(data["terms"])}
+    """A row read back from a JSONL line (the same keys and values)."""
+    return data
 
 
 def jsonl_lines(rows: Iterable[dict[str, Any]]) -> str:
     """Rows as JSON lines, keys in column order; terms a list."""
-    return "".join(json.dumps({c: (row[c].split() if c == "terms" else row[c])
-                               for c in COLUMNS}, ensure_ascii=False) + "\n"
+    return "".join(json.dumps({c: row[c] for c in COLUMNS}, ensure_ascii=False) + "\n"
                    for row in rows)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 
 from csrscan.compare.formats.html_drill import company_ids, drilldown, failures, trends
+from csrscan.compare.formats.html_research import peers, repeated
 from csrscan.compare.matrix import Matrix, Row, TopicCol
 from csrscan.render.html_common import (
     LEVEL_STATUS,
@@ -62,7 +63,23 @@ def columns(matrix: Matrix) -> list[Column]:
                     lambda n, r: str(missing_count(matrix, r)), numeric=True),
              Column("path", label("path"), lambda n, r: r.path,
                     lambda n, r: escape(r.path), css="path")]
+    if "quality" in matrix.shows:  # the report's indices, before the path (docs/research.md)
+        cols[-1:-1] = [_share_column(k, head) for k, head in QUALITY_HEADS]
     return cols
+
+
+QUALITY_HEADS = (("specificity", "具体性 specificity"), ("quantitative", "量化 quantitative"),
+                 ("cheap_talk", "空谈 cheap_talk"), ("boilerplate", "套话 boilerplate"))
+
+
+def _share_column(key: str, head: str) -> Column:
+    def value(n: int, r: Row) -> object:
+        if key == "boilerplate":
+            v = r.report_boilerplate
+        else:
+            v = getattr(r.report_quality, key) if r.report_quality is not None else None
+        return "" if v is None else f"{v:.3f}"
+    return Column(key, head, value, lambda n, r: str(value(n, r)) or "—", numeric=True)
 
 
 def _topic_column(i: int, t: TopicCol) -> Column:
@@ -87,7 +104,8 @@ def render_html(matrix: Matrix) -> str:
         '<h1>报告对比 <span class="id">csrscan compare</span></h1>',
         f'<p class="muted">规则包 pack {escape(matrix.pack_id)} {escape(matrix.pack_version)} · '
         f"已扫描 scanned {len(matrix.rows)} · 失败 failed {len(matrix.failures)}</p>",
-        *_heatmap(matrix), *_chart(matrix), *failures(matrix), *trends(matrix),
+        *_heatmap(matrix), *_chart(matrix), *peers(matrix), *repeated(matrix),
+        *failures(matrix), *trends(matrix),
         *drilldown(matrix), f"<script>{asset('compare.js')}</script>", "</body></html>",
     ]
     return "\n".join(parts) + "\n"
