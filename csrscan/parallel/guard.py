@@ -68,8 +68,12 @@ def _child(fn: Callable[[], object], name: str, max_memory: int | None,
             data = pickle.dumps(("error", too_large(name, max_memory)))
         writer.write(data)
         writer.flush()
-    except BaseException:
+    except BaseException as exc:  # the child's own plumbing failed: say how, if it can
         code = 1
+        with contextlib.suppress(BaseException):
+            writer.write(pickle.dumps(("error", RuntimeError(
+                f"the reader's process failed: {type(exc).__name__}: {exc}"))))
+            writer.flush()
     finally:
         os._exit(code)
 
