@@ -84,3 +84,21 @@ def test_a_bad_memory_size_is_a_usage_error(tmp_path: Path) -> None:
     run = run_measured(tmp_path, "scan", "r.txt", "--max-memory", "lots")
     assert run.code == 2
     assert "'lots' is not a size" in run.stderr
+
+
+def test_a_reader_error_that_drags_an_unpicklable_object_still_arrives() -> None:
+    # seen in a long test run: an InputError carrying an lxml error log came
+    # back as "the reader ended without an answer (exit 1)"
+    import threading
+
+    from csrscan.errors import InputError
+    from csrscan.parallel.guard import run_guarded
+
+    def fails() -> None:
+        error = InputError("cannot parse HTML (ParserError)", path="blank.html")
+        error.log = threading.Lock()  # type: ignore[attr-defined]  # cannot be pickled
+        raise error
+
+    with pytest.raises(InputError) as caught:
+        run_guarded(fails, "blank.html", 2**30, None)
+    assert str(caught.value) == "blank.html: cannot parse HTML (ParserError)"

@@ -7,6 +7,7 @@ import io
 import os
 import sys
 from collections.abc import Iterable
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -15,6 +16,7 @@ import typer
 from csrscan import formats
 from csrscan.atomic import atomic_path
 from csrscan.errors import CsrscanError, InputError
+from csrscan.ingest.registry import suffixes
 
 if TYPE_CHECKING:
     from csrscan.ingest.options import IngestOptions
@@ -34,6 +36,19 @@ EncodingOpt = Annotated[Optional[str], typer.Option(
 PasswordOpt = Annotated[Optional[str], typer.Option(help="Password of an encrypted PDF.")]
 OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR PDF pages without a text layer.")]
 MaxPagesOpt = Annotated[int, typer.Option(help="Refuse PDFs with more pages.")]
+PathsArg = Annotated[list[str], typer.Argument(
+    metavar="PATHS...", help="Report files, folders (searched recursively for "
+    f"{' '.join(suffixes())}) and glob patterns.")]
+
+
+class ProgressMode(str, Enum):
+    """How a batch (compare, tag) shows its progress on stderr."""
+
+    auto = "auto"
+    bar = "bar"
+    plain = "plain"
+    none = "none"
+
 
 
 def parse_bytes(value: str | int) -> int:

@@ -23,6 +23,8 @@ from csrscan.cli.common import (
     OcrOpt,
     PackOpt,
     PasswordOpt,
+    PathsArg,
+    ProgressMode,
     RulesOpt,
     emit,
     format_option,
@@ -30,7 +32,6 @@ from csrscan.cli.common import (
     load_pack,
 )
 from csrscan.errors import ConfigError
-from csrscan.ingest.registry import suffixes
 
 if TYPE_CHECKING:
     from csrscan.compare.batch import Executor, Outcome
@@ -47,17 +48,8 @@ class ExecutorKind(str, Enum):
     dask = "dask"
 
 
-class ProgressMode(str, Enum):
-    auto = "auto"
-    bar = "bar"
-    plain = "plain"
-    none = "none"
-
-
 def compare(
-    paths: Annotated[list[str], typer.Argument(
-        metavar="PATHS...", help="Report files, folders (searched recursively for "
-        f"{' '.join(suffixes())}) and glob patterns.")],
+    paths: PathsArg,
     fmt: Annotated[str, format_option("compare")] = "table",
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to this file (default: stdout).")] = None,

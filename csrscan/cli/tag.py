@@ -15,13 +15,14 @@ from csrscan.cli.common import (
     OcrOpt,
     PackOpt,
     PasswordOpt,
+    PathsArg,
+    ProgressMode,
     RulesOpt,
     emit,
     ingest_options,
     load_pack,
 )
 from csrscan.errors import ConfigError
-from csrscan.ingest.registry import suffixes
 
 EXIT_SOME_FAILED = 2
 
@@ -32,17 +33,8 @@ class TagFormat(str, Enum):
     parquet = "parquet"
 
 
-class ProgressMode(str, Enum):
-    auto = "auto"
-    bar = "bar"
-    plain = "plain"
-    none = "none"
-
-
 def tag(
-    paths: Annotated[list[str], typer.Argument(
-        metavar="PATHS...", help="Report files, folders (searched recursively for "
-        f"{' '.join(suffixes())}) and glob patterns.")],
+    paths: PathsArg,
     fmt: Annotated[TagFormat, typer.Option(
         "--format", "-f", help="csv (UTF-8, header), jsonl (one object a row) or parquet "
         "(needs -o and the optional parquet extra).")] = TagFormat.csv,

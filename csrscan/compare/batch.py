@@ -158,11 +158,18 @@ class FileTask:
 
 
 def scan_file(path: str, spec: JobSpec, pack: Pack) -> Outcome:
+    return run_file(path, spec, lambda sha: _scan(path, sha, spec, pack))
+
+
+def run_file(path: str, spec: JobSpec,
+             work: Callable[[str], tuple[dict[str, Any], bool]]) -> Outcome:
+    """`work(sha256)` on one file, every failure an Outcome (compare's and tag's
+    workers): the batch goes on, and a worker past its memory cap is retired."""
     start = time.perf_counter()
     sha = ""
     try:
         sha = file_sha256(path)
-        data, cached = _scan(path, sha, spec, pack)
+        data, cached = work(sha)
         return Outcome(path, sha, "ok", data, seconds=time.perf_counter() - start,
                        cached=cached)
     except CsrscanError as exc:

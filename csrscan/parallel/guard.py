@@ -57,7 +57,7 @@ def _child(fn: Callable[[], object], name: str, max_memory: int | None,
         except MemoryError:
             answer = ("error", too_large(name, max_memory))
         except CsrscanError as exc:
-            answer = ("error", exc)
+            answer = ("error", _portable(exc))
         except BaseException as exc:  # a bug: the parent raises it as an internal error
             if os.environ.get("CSRSCAN_DEBUG"):  # the traceback is the child's
                 traceback.print_exc()
@@ -79,10 +79,20 @@ def _child(fn: Callable[[], object], name: str, max_memory: int | None,
 
 
 def _portable(exc: BaseException) -> BaseException:
-    """The exception itself when it survives pickling, else a RuntimeError saying it."""
+    """The exception itself when it survives pickling; else the same csrscan
+    error made anew from its message and path, or a RuntimeError saying it.
+
+    A reader's error has been seen to drag an lxml error log along (one that
+    cannot be pickled) in a long-running process: the user's message must
+    still arrive."""
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:
+        if isinstance(exc, CsrscanError):
+            with contextlib.suppress(Exception):
+                fresh = type(exc)(exc.message, path=exc.path)
+                pickle.dumps(fresh)
+                return fresh
         return RuntimeError(f"{type(exc).__name__}: {exc}")
     return exc
 

@@ -11,15 +11,14 @@ order (memory does not grow with the batch).
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from csrscan.atomic import atomic_path
-from csrscan.compare.batch import FileTask, JobSpec, Outcome, file_sha256, load_document
+from csrscan.compare.batch import FileTask, JobSpec, Outcome, load_document, run_file
 from csrscan.compare.identity import ManifestEntry, apply_manifest, identify
 from csrscan.compare.research import industry_for
-from csrscan.errors import CsrscanError
 from csrscan.models import Sentence
 from csrscan.tag.rows import FileFacts, csv_lines, jsonl_lines, report_rows
 
@@ -46,22 +45,10 @@ def shard_path(shard_dir: str, number: int) -> str:
 
 
 def tag_file(path: str, task: TagTask) -> Outcome:
-    start = time.perf_counter()
-    sha = ""
-    try:
-        sha = file_sha256(path)
+    def work(sha: str) -> tuple[dict[str, Any], bool]:
         rows, cached = _tag(path, sha, task.spec, task)
-        return Outcome(path, sha, "ok", {"rows": rows}, seconds=time.perf_counter() - start,
-                       cached=cached)
-    except CsrscanError as exc:
-        return Outcome(path, sha, "input", error=exc.message,
-                       seconds=time.perf_counter() - start)
-    except OSError as exc:
-        return Outcome(path, sha, "input", error=f"cannot read: {exc.strerror or exc}",
-                       seconds=time.perf_counter() - start)
-    except Exception as exc:
-        return Outcome(path, sha, "error", error=f"{type(exc).__name__}: {exc}",
-                       seconds=time.perf_counter() - start)
+        return {"rows": rows}, cached
+    return run_file(path, task.spec, work)
 
 
 def _tag(path: str, sha: str, spec: JobSpec, task: TagTask) -> tuple[int, bool]:
