@@ -84,3 +84,14 @@ def isolate(monkeypatch: Any, tmp_path: Path) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+def write_docx(path: Path, paragraphs: list[str]) -> Path:
+    """A .docx draft with one paragraph a string (python-docx, at test time)."""
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    d.save(str(path))
+    return path

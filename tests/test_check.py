@@ -17,6 +17,7 @@ from checkutil import (
     run,
     run_process,
     write,
+    write_docx,
 )
 
 
@@ -248,19 +249,11 @@ def test_markdown_format_and_output_file(drafts: dict[str, Path], tmp_path: Path
 
 # ---- other input formats ------------------------------------------------------
 
-def _docx(path: Path, paragraphs: list[str]) -> Path:
-    import docx
-
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    d.save(str(path))
-    return path
 
 
 def test_docx_draft(tmp_path: Path) -> None:
-    _docx(tmp_path / "good.docx", DRAFT_COVERED.split("\n\n"))
-    _docx(tmp_path / "thin.docx", DRAFT_PARTIAL.split("\n\n"))
+    write_docx(tmp_path / "good.docx", DRAFT_COVERED.split("\n\n"))
+    write_docx(tmp_path / "thin.docx", DRAFT_PARTIAL.split("\n\n"))
     r = run("check", "good.docx", "thin.docx", "-f", "sarif", "--require",
             "data_security=covered")
     assert r.exit_code == 1

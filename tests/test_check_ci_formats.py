@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checkutil import DRAFT_COVERED, DRAFT_PARTIAL, FIXTURES, run, write
+from checkutil import DRAFT_COVERED, DRAFT_PARTIAL, FIXTURES, run, write, write_docx
 
 POLICY = ("--no-config", "--require", "data_security=covered",
           "--require-indicator", "data_security.incidents")
@@ -26,14 +26,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def _docx(path: Path, paragraphs: list[str]) -> Path:
-    import docx
-
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    d.save(str(path))
-    return path
 
 
 def _drafts(tmp_path: Path, moved: bool = False) -> list[str]:
@@ -44,7 +36,7 @@ def _drafts(tmp_path: Path, moved: bool = False) -> list[str]:
         else DRAFT_PARTIAL
     write(tmp_path / "drafts" / "report.md", md)
     paragraphs = [p for p in DRAFT_PARTIAL.split("\n\n") if p.strip()]
-    _docx(tmp_path / "drafts" / "report.docx",
+    write_docx(tmp_path / "drafts" / "report.docx",
           [paragraphs[0], *FILLER, *paragraphs[1:]] if moved else paragraphs)
     return ["drafts/report.md", "drafts/report.docx"]
 
@@ -217,8 +209,8 @@ def test_covered_draft_gets_no_guidance(tmp_path: Path) -> None:
 @pytest.mark.parametrize("suffix", [".md", ".docx"])
 def test_diff_reports_regressions_for_reviewdog(tmp_path: Path, suffix: str) -> None:
     if suffix == ".docx":
-        _docx(tmp_path / "v1.docx", [p for p in DRAFT_COVERED.split("\n\n") if p.strip()])
-        _docx(tmp_path / "v2.docx", [p for p in DRAFT_PARTIAL.split("\n\n") if p.strip()])
+        write_docx(tmp_path / "v1.docx", [p for p in DRAFT_COVERED.split("\n\n") if p.strip()])
+        write_docx(tmp_path / "v2.docx", [p for p in DRAFT_PARTIAL.split("\n\n") if p.strip()])
     else:
         write(tmp_path / "v1.md", DRAFT_COVERED)
         write(tmp_path / "v2.md", DRAFT_PARTIAL)
