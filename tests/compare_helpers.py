@@ -20,6 +20,9 @@ def cli_env(cache: Path) -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["CSRSCAN_CACHE_DIR"] = str(cache)
     env.pop("CSRSCAN_DEBUG", None)
+    # tables are as wide as COLUMNS says: one width, whatever ran before in
+    # this process or the runner's terminal (a test of narrow widths sets its own)
+    env["COLUMNS"] = "160"
     return env
 
 
