@@ -76,9 +76,9 @@ def policy_flags(pack: str | None, rules: list[Path] | None, require: list[str] 
 
 
 def make_scanner(encoding: str | None, ocr: bool) -> Any:
-    from csrscan.cli.common import ingest_options, scan_one
+    from csrscan.cli.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, ingest_options, scan_one
 
-    options = ingest_options(encoding, None, ocr, 2000, 256 * 2**20, jobs=None)
+    options = ingest_options(encoding, None, ocr, DEFAULT_MAX_PAGES, DEFAULT_MAX_BYTES, jobs=None)
 
     def scanner(path: str, pack: Pack) -> Report:
         return scan_one(path, pack, options)

@@ -16,6 +16,8 @@ import typer
 from csrscan import formats
 from csrscan.atomic import atomic_path
 from csrscan.errors import CsrscanError, InputError
+from csrscan.ingest.options import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
+from csrscan.ingest.options import DEFAULT_MAX_PAGES as DEFAULT_MAX_PAGES
 from csrscan.ingest.registry import suffixes
 
 if TYPE_CHECKING:

@@ -14,7 +14,9 @@ import typer
 
 from csrscan import formats
 from csrscan.cli.common import (
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MEMORY_TEXT,
+    DEFAULT_MAX_PAGES,
     AttachmentsOpt,
     EncodingOpt,
     MaxBytesOpt,
@@ -114,7 +116,7 @@ def compare(
         "in --db.")] = False,
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
-    max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
+    max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES, max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT, attachments: AttachmentsOpt = False,
 ) -> None:
     """Scan many reports in parallel and compare them: company × year × topic matrix.

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from csrscan.cli.common import (
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MEMORY_TEXT,
+    DEFAULT_MAX_PAGES,
     EXIT_ERROR,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -96,7 +98,7 @@ def scan(
         "(JSON always holds them).")] = False,
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
-    max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
+    max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES, max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     jobs: JobsOpt = None, max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT,
     timeout: Annotated[float, typer.Option(
         min=0, help="Seconds the scan may take before it is stopped; 0 = no limit "

@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from csrscan.cli.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PAGES,
     EncodingOpt,
     MaxBytesOpt,
     MaxPagesOpt,
@@ -65,7 +67,7 @@ def tag(
         help="Progress on stderr: auto, bar, plain, none.")] = ProgressMode.auto,
     rules: RulesOpt = None, pack: PackOpt = None, encoding: EncodingOpt = None,
     password: PasswordOpt = None, ocr: OcrOpt = False,
-    max_pages: MaxPagesOpt = 2000, max_bytes: MaxBytesOpt = 256 * 2**20,
+    max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES, max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
     """Tag many reports: one row per evidence sentence (file, page, line, sentence,
     topic, indicator, strength, flags), for research data sets.

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 Progress = Callable[[str], None]
+DEFAULT_MAX_PAGES = 2000         # --max-pages (documented limit)
+DEFAULT_MAX_BYTES = 256 * 2**20  # --max-bytes (documented limit)
 DEFAULT_MAX_MEMORY = 2 * 2**30  # sized for a laptop: a 2,000-page report needs ~1 GiB
 
 
@@ -21,8 +23,8 @@ class IngestOptions:
     encoding: str | None = None      # --encoding override
     password: str | None = None      # --password for encrypted PDFs
     ocr: bool = False                # --ocr: Tesseract on pages without a text layer
-    max_pages: int = 2000            # --max-pages (documented limit)
-    max_bytes: int = 256 * 2**20     # --max-bytes (documented limit)
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_bytes: int = DEFAULT_MAX_BYTES
     jobs: int = 1                    # --jobs: processes reading one long PDF
     # --max-memory: address space a parsing process may use (None: no cap);
     # the CLI's default is DEFAULT_MAX_MEMORY (docs/ingest.md, Limits)

@@ -61,17 +61,20 @@ def _print_table(report: Report, console: Any, title: str) -> None:
     console.print(table)
 
 
+def percent(share: float | None) -> str:
+    """A quality index as the tables show it: 67%, or — where there is no evidence."""
+    return "—" if share is None else f"{share:.0%}"
+
+
 def _print_quality(report: Report, console: Any) -> None:
     """`scan --quality`: the indices of docs/scoring.md, per topic and for the report."""
     from rich.table import Table
 
     from csrscan.score.quality import Quality, report_quality, topic_quality
 
-    def pct(v: float | None) -> str:
-        return "—" if v is None else f"{v:.0%}"
-
     def cells(q: Quality) -> list[str]:
-        return [str(q.sentences), pct(q.specificity), pct(q.quantitative), pct(q.cheap_talk)]
+        return [str(q.sentences), percent(q.specificity), percent(q.quantitative),
+                percent(q.cheap_talk)]
     table = Table(title="disclosure quality", title_justify="left", expand=False)
     table.add_column("topic", no_wrap=True)
     for name in ("sentences", "specificity", "quantitative", "cheap_talk"):  # JSON names

@@ -22,6 +22,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from csrscan.score.quality import share
+
 THRESHOLD = 0.9
 GRAM = 3
 TOP = 20
@@ -127,13 +129,13 @@ def boilerplate(reports: Sequence[ReportSentences], threshold: float = THRESHOLD
         company = reports[r].company
         flagged = {t for t in mine
                    if any(reports[o].company != company for o in reports_of(t))}
-        shares.append(_share(len(flagged), len(mine)))
+        shares.append(share(len(flagged), len(mine)))
         flagged_texts.append(frozenset(norms[t] for t in flagged))
         by_topic: dict[str, list[bool]] = defaultdict(list)
         for t, topics in mine.items():
             for topic in topics:
                 by_topic[topic].append(t in flagged)
-        topic_shares.append({k: _share(sum(v), len(v)) for k, v in sorted(by_topic.items())})
+        topic_shares.append({k: share(sum(v), len(v)) for k, v in sorted(by_topic.items())})
     return Boilerplate(tuple(shares), tuple(topic_shares),
                        _most_repeated(reports, shown, near, reports_of, top),
                        tuple(flagged_texts))
@@ -159,7 +161,3 @@ def _most_repeated(reports: Sequence[ReportSentences], shown: list[str],
         if len(listed) == top:
             break
     return tuple(listed)
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 3) if whole else None

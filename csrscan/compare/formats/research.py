@@ -132,12 +132,11 @@ def print_research(matrix: Matrix, console: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    def pct(v: float | None) -> str:
-        return "—" if v is None else f"{v:.0%}"
+    from csrscan.render.table import percent as pct
+
     if "quality" in matrix.shows:
         table = Table(title="disclosure quality", title_justify="left")
-        for c in ("company", "year", "sentences", "specific", "figures", "cheap talk",
-                  "boilerplate"):
+        for c in ("company", "year", "sentences", *INDICES, "boilerplate"):  # JSON names
             table.add_column(c, justify="left" if c == "company" else "right")
         for r in matrix.rows:
             q = r.report_quality
