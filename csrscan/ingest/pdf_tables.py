@@ -42,17 +42,17 @@ class Grid:
     vertical: list[Rule]
 
 
-def page_table_rows(page: Any, text: str, textpage: Any = None) -> str:
+def page_table_rows(page: Any, text: str, textpage: Any) -> str:
     """`text` plus the rows of the page's ruled tables that it lacks.
 
-    `textpage`: the page's text page when the caller has it open (loading one
-    costs as much as reading the page's text)."""
+    `textpage`: the page's open text page, the one `text` came from (loading
+    another costs as much as reading the page's text)."""
     grid = find_rules(page)
     if grid is None:
         return text
     flat = _squash(text)
     rows: list[str] = []
-    for row in _grid_rows(page, grid, flat, textpage):
+    for row in _grid_rows(grid, flat, textpage):
         if _squash(row) not in flat and row not in rows:
             rows.append(row)
     return text + "\n" + "\n".join(rows) if rows else text
@@ -126,22 +126,13 @@ def _add_edges(grid: Grid, left: float, bottom: float, right: float, top: float,
         grid.vertical += [Rule(left, bottom, top), Rule(right, bottom, top)]
 
 
-def _grid_rows(page: Any, grid: Grid, flat: str, textpage: Any = None) -> list[str]:
+def _grid_rows(grid: Grid, flat: str, textpage: Any) -> list[str]:
     """Rows of the grid's tables: bands between horizontal rules, cut by the
     vertical rules crossing them, kept only when they look like a KPI table."""
     tables = [t for t in _tables(_band_boxes(grid)) if len(t[0]) <= MAX_COLUMNS]
-    if not tables:
-        return []
-    own = textpage is None
-    textpage = page.get_textpage() if own else textpage
-    try:
-        read = [_read_table(textpage, table, flat) for table in tables]
-    finally:
-        if own:
-            textpage.close()
     rows: list[str] = []
-    for table in read:
-        if table is not None and _looks_like_kpis(table, flat):
+    for table in (_read_table(textpage, t, flat) for t in tables):
+        if table is not None and _looks_like_kpis(table):
             rows += ["\t".join(c for c in band if c) for band in table]
     return rows
 
@@ -195,15 +186,12 @@ def _tables(bands: list[list[Box]]) -> list[list[list[Box]]]:
     return [run for run in runs if len(run) >= 2]
 
 
-def _looks_like_kpis(table: list[list[str]], flat: str) -> bool:
-    """Short cells, some figures, and every cell really in the text layer
-    (a layout box cut through a paragraph fails all three)."""
-    cells = [c for band in table for c in band if c]
-    return (len(table[0]) <= MAX_COLUMNS
-            and any(_labelled_figure(band) for band in table)
-            and all(len(c) <= MAX_CELL for c in cells)
-            and any(ch.isdigit() for c in cells for ch in c)
-            and all(_squash(c) in flat for c in cells))
+def _looks_like_kpis(table: list[list[str]]) -> bool:
+    """Some figures, a label beside one: a table _read_table kept (at most
+    MAX_COLUMNS columns, short cells, every cell in the text layer; a layout
+    box cut through a paragraph fails those) that reads as KPIs."""
+    return (any(_labelled_figure(band) for band in table)
+            and any(ch.isdigit() for band in table for c in band for ch in c))
 
 
 def _snap(values: list[float]) -> list[float]:
