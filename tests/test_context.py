@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from csrscan.errors import RuleError
-from csrscan.match.sentences import _changes_meaning
+from csrscan.match.words import _changes_meaning
 from csrscan.models import Document, Pack, Page
 from csrscan.packs.examples import text_to_indicators
 from csrscan.packs.load import load_pack

@@ -23,6 +23,7 @@ Variants = tuple[tuple[str, tuple[str, ...]], ...]
 IdGuard = tuple[tuple[frozenset[int], ...], ...]
 NeedIds = tuple[frozenset[int], bool]  # context words as term indices; paragraph scope?
 ANCHOR, WORD, ASCII_WORD = 0, 1, 2  # what an automaton term is (CompiledPack.kinds)
+HAN = re.compile("[\u4e00-\u9fff]")  # the ideographs of jieba's dictionary (match/words.py)
 
 
 REGEX_BUDGET = 1.0  # seconds one search of a user pack's regex may take (docs/writing-rules.md)
@@ -126,6 +127,8 @@ class CompiledPack:
     exclude_ids: tuple[frozenset[int], ...]  # per indicator: its exclusion words
     needs: tuple[NeedIds | None, ...]  # per indicator: the context it needs, if any
     context_ids: frozenset[int]  # every context word
+    within: tuple[frozenset[str], ...]  # the terms of each pattern with `within` (in tokens)
+    hanless_words: tuple[str, ...]  # the tokenizer's extra words without Han (words.py)
     # the tokenizer, once built (see engine)
     _engine: list[Any] = field(default_factory=list, compare=False, repr=False)
 
@@ -195,7 +198,11 @@ def _compile_index(pack: Pack) -> CompiledPack:
         exclude_ids=tuple(frozenset(index[t] for t in c.exclude) for c in compiled),
         needs=tuple((frozenset(index[t] for t in c.context), c.paragraph) if c.context
                     else None for c in compiled),
-        context_ids=frozenset(index[t] for c in compiled for t in c.context))
+        context_ids=frozenset(index[t] for c in compiled for t in c.context),
+        within=tuple(sorted({p.term_set for c in compiled for p in c.patterns
+                             if p.within is not None}, key=sorted)),
+        # segment.pack_words adds only words that are not all ASCII
+        hanless_words=tuple(w for w in words if not w.isascii() and not HAN.search(w)))
 
 
 def _anchor_index(regexes: tuple[tuple[int, LazyRegex], ...]
@@ -243,9 +250,12 @@ def _ascii_alnum(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def warm_matcher(pack: Pack) -> None:
-    """Build the pack's automaton and tokenizer now (both are cached)."""
-    compile_pack(pack).engine()
+def warm_matcher(pack: Pack, *, tokens: bool = True) -> None:
+    """Build the pack's automaton, and its tokenizer unless `tokens` is False,
+    now (both are cached)."""
+    cp = compile_pack(pack)
+    if tokens:
+        cp.engine()
 
 
 def mention_indicators(pack: Pack) -> tuple[Indicator, ...]:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from typing import Any
 
 from csrscan.match.compiled import (
-    ANCHOR,
-    ASCII_WORD,
     CompiledIndicator,
     CompiledPack,
     CompiledPattern,
@@ -22,10 +18,10 @@ from csrscan.match.compiled import (
     warm_matcher,
     with_variants,
 )
+from csrscan.match.words import whole_word_hits
 from csrscan.models import Evidence, Pack, Sentence, Strength
 from csrscan.score import grade as grading
 from csrscan.text.normalize import normalize_term
-from csrscan.text.segment import token_starts
 
 __all__ = ["CompiledPack", "compile_pack", "mention_indicators", "sentences_to_evidence",
            "warm_matcher", "with_variants"]
@@ -126,7 +122,7 @@ def _matches(text: str, raw: list[tuple[int, int, int]], ids: set[int], cp: Comp
     # no trigger word and no regex hit: no candidate, whatever the tokens say
     if not with_regex and cp.trigger_ids.isdisjoint(ids):
         return ()
-    spans = _whole_word_hits(text, raw, cp)
+    spans = whole_word_hits(text, raw, cp)
     candidates = _candidates(spans, cp).union(with_regex)
     results: list[Match] = []
     figure = None
@@ -206,69 +202,6 @@ def _may_match(guard: IdGuard, ids: set[int]) -> bool:
         else:
             return True
     return False
-
-
-def _whole_word_hits(text: str, raw: list[tuple[int, int, int]], cp: CompiledPack
-                     ) -> dict[str, list[int]]:
-    """Term → token positions, for pattern-word hits that are whole words here.
-
-    A hit whose end cuts through a dictionary word that is not a pack term is
-    dropped where that word changes what the term means (_changes_meaning):
-    绿色 in 绿色通道, 停催 in 暂停|催收, 合规部 in 合规|部署. Cutting a pack term
-    (数据 in 数据安全), a word jieba only guessed (an out-of-vocabulary token
-    such as 工作日内) or a word that only adds a modifier in front or a
-    one-character suffix (隐私保护 in 个人隐私|保护, 承销 in 承销商) keeps it.
-    """
-    engine = cp.engine()
-    words, starts = token_starts(engine, text)
-    at = dict(zip(starts, itertools.count()))  # token boundary → token index
-    terms, kinds, known = cp.terms, cp.kinds, cp.by_term
-    spans: dict[str, list[int]] = {}
-    for i, s, e in raw:
-        kind = kinds[i]
-        if kind == ANCHOR or (kind == ASCII_WORD and _glued_ascii(text, terms[i], s, e)):
-            continue
-        first = at.get(s)
-        if first is None:  # starts inside a token
-            first = bisect_right(starts, s) - 1
-            if _cuts(words[first], starts[first], s, e, known, engine):
-                continue
-        if e not in at:  # ends inside a token
-            last = bisect_right(starts, e - 1) - 1
-            if _cuts(words[last], starts[last], s, e, known, engine):
-                continue
-        if (at_term := spans.get(terms[i])) is None:
-            spans[terms[i]] = [first]
-        else:
-            at_term.append(first)
-    return spans
-
-
-def _cuts(word: str, at: int, s: int, e: int, known: dict[str, tuple[int, ...]],
-          engine: Any) -> bool:
-    """Whether the hit text[s:e] may not cut the token `word` starting at `at`:
-    a dictionary word that is not a pack term and changes the term's meaning."""
-    return (word not in known and _changes_meaning(at, at + len(word), s, e)
-            and bool(engine.has_word(word)))
-
-
-def _changes_meaning(tok_start: int, tok_end: int, s: int, e: int) -> bool:
-    """A word cut by a term changes its meaning when the two share a single
-    character (the term's edge belongs to another word: 暂停|催收 for 停催) or
-    when the word runs on two or more characters past the term's end (Chinese
-    compounds put the head last, so 绿色通道 is a kind of 通道, not of 绿色).
-    A modifier in front (个人隐私 for 隐私保护) or a one-character suffix
-    (承销商 for 承销) leaves the term's meaning."""
-    shared = min(e, tok_end) - max(s, tok_start)
-    return shared <= 1 or tok_end - e >= 2
-
-
-def _glued_ascii(text: str, term: str, start: int, end: int) -> bool:
-    """An ASCII term (12386, iso) must not run on into letters or digits (1238600)."""
-    before = text[start - 1:start]
-    after = text[end:end + 1]
-    return (term[:1].isascii() and term[:1].isalnum() and before.isascii() and before.isalnum()) \
-        or (term[-1:].isascii() and term[-1:].isalnum() and after.isascii() and after.isalnum())
 
 
 def _satisfied_terms(ind: CompiledIndicator, spans: dict[str, list[int]],

@@ -43,6 +43,7 @@ from typing import Any
 from csrscan.errors import CsrscanError
 from csrscan.ingest import IngestOptions, sha256_hex
 from csrscan.ingest.pdf import has_text, issue_warnings, open_pdf, page_count, read_pages
+from csrscan.match.compiled import HAN
 from csrscan.match.sentences import warm_matcher
 from csrscan.models import Evidence, NormPage, Pack, Page, Report
 from csrscan.parallel import forked, prefetch
@@ -223,6 +224,22 @@ def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Repo
         return None
 
 
+def _han_in_sample(doc: Any, count: int) -> bool:
+    """Whether pages spread over the PDF hold Chinese characters, the sign
+    that the parts will need the tokenizer (a part that needs it anyway
+    builds its own)."""
+    for index in sorted({0, count // 4, count // 2, 3 * count // 4}):
+        page = doc[index]
+        textpage = page.get_textpage()
+        try:
+            if HAN.search(textpage.get_text_range()):
+                return True
+        finally:
+            textpage.close()
+            page.close()
+    return False
+
+
 def _scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report | None:
     doc = open_pdf(data, name, options.password)
     try:
@@ -230,11 +247,12 @@ def _scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Rep
         bounds = forked.part_bounds(count, options.jobs)
         if options.jobs < 2 or count < prefetch.MIN_PAGES or not forked.can_fork():
             return None
-        # a tokenizer built already (a caller scanning many files): nothing to overlap
-        readers = prefetch.start(doc, data, options.password, bounds,
-                                 read=not tokenizer_built())
+        # a tokenizer built already (a caller scanning many files), or none
+        # needed (a report without Chinese, match/words.py): nothing to overlap
+        tokens = not tokenizer_built() and _han_in_sample(doc, count)
+        readers = prefetch.start(doc, data, options.password, bounds, read=tokens)
         try:  # while readers read ahead (prefetch.py), build what the helpers inherit
-            warm_matcher(pack)
+            warm_matcher(pack, tokens=tokens)
         finally:
             aheads = prefetch.stop(readers)
         parts = _parts(doc, data, options.password, bounds, aheads)
