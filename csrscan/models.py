@@ -40,6 +40,7 @@ class Document:
     pages: tuple[Page, ...]
     encoding: str | None = None
     warnings: tuple[str, ...] = ()
+    attachments: int = 0  # files a PDF embeds, counted by the reader (ingest/attachments.py)
 
     @property
     def chars(self) -> int:

@@ -36,20 +36,13 @@ def scan_bytes(data: bytes, name: str, pack: Pack,
 
 def _scan_bytes(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report:
     if options.jobs > 1 and not options.ocr and len(data) <= options.max_bytes \
-            and _is_pdf(data, name) and not _embeds(data, options):  # else bytes_to_document
-        # says why, and names the files a PDF embeds (ingest/attachments.py)
+            and _is_pdf(data, name):  # else bytes_to_document says why
         from csrscan.parallel.split import scan_pdf  # lazy: only PDFs with --jobs > 1
 
         report = scan_pdf(data, name, pack, options)
         if report is not None:
             return report
     return document_to_report(bytes_to_document(data, name, options), pack)
-
-
-def _embeds(data: bytes, options: IngestOptions) -> bool:
-    from csrscan.ingest.attachments import embedded
-
-    return bool(embedded(data, options.password))
 
 
 def _is_pdf(data: bytes, name: str) -> bool:

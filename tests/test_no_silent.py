@@ -10,6 +10,7 @@ import hostile
 import pytest
 from conftest import write_pdf
 from runutil import run_measured
+from zh_text import parity_lines
 
 from csrscan.errors import InputError
 from csrscan.ingest import IngestOptions, path_to_document
@@ -40,6 +41,22 @@ def test_a_portfolio_names_its_embedded_files(tmp_path: Path) -> None:
     doc = path_to_document(path)
     assert doc.warnings[-1] == ("holds 2 embedded file(s) not scanned: notes.xlsx, 年报.pdf "
                                 "(a portfolio? --attachments scans the PDF and .docx among them)")
+
+
+def test_a_long_pdf_with_attachments_names_them_when_split_too(tmp_path: Path) -> None:
+    """Ten pages go to two processes with --jobs 2 (parallel/split.py): the
+    embedded files are still named, as the one-process scan names them."""
+    import pypdfium2 as pdfium
+
+    lines = parity_lines(40)
+    pages = [lines[n::10] for n in range(10)]
+    outer = pdfium.PdfDocument(str(write_pdf(tmp_path / "long.pdf", pages)))
+    outer.new_attachment("附录.pdf").set_data(b"%PDF-1.4")
+    outer.save(str(tmp_path / "long_portfolio.pdf"))
+    for jobs in ("1", "2"):
+        run = run_measured(tmp_path, "scan", "long_portfolio.pdf", "-j", jobs, "-f", "json")
+        assert run.code == 0, run.stderr
+        assert "holds 1 embedded file(s) not scanned: 附录.pdf" in run.stdout
 
 
 def test_a_portfolio_without_text_names_them_in_its_error(tmp_path: Path) -> None:

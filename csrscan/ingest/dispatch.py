@@ -195,9 +195,9 @@ def _pdf(data: bytes, name: str, options: IngestOptions, progress: Progress) -> 
             return attachments.with_attachments(None, data, name, options, read)
         raise InputError(f"{exc.message}; it {attachments.not_scanned_warning(files)}",
                          path=exc.path or name) from None
-    files = attachments.embedded(data, options.password)
-    if not files:
+    if not doc.attachments:  # counted by the reader: no second opening of the PDF
         return doc
+    files = attachments.embedded(data, options.password)
     if options.attachments:
         return attachments.with_attachments(doc, data, name, options, read)
     return replace(doc, warnings=(*doc.warnings, attachments.not_scanned_warning(files)))

@@ -76,13 +76,14 @@ def read_pdf(data: bytes, name: str, options: IngestOptions,
         ocr = _ocr_reader(options, progress, count)
         issues = _Issues()
         pages = tuple(_read_page(doc, fallback, i, issues, ocr) for i in range(count))
+        attachments = doc.count_attachments()
     finally:
         doc.close()
     if issues.pages("ocr") or issues.pages("ocr empty"):
         progress(f"OCR: {len(issues.pages('ocr'))} pages read\n")  # ends the status line
     refuse_if_empty(has_text(pages, issues.by_kind), count, issues.by_kind, name, options.ocr)
     return Document(path=name, format="pdf", sha256=sha256_hex(data), pages=pages,
-                    warnings=issue_warnings(issues.by_kind, options.ocr))
+                    warnings=issue_warnings(issues.by_kind, options.ocr), attachments=attachments)
 
 
 @dataclass(slots=True)

@@ -245,7 +245,8 @@ def _scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Rep
     try:
         count = page_count(doc, name, options.max_pages)
         bounds = forked.part_bounds(count, options.jobs)
-        if options.jobs < 2 or count < prefetch.MIN_PAGES or not forked.can_fork():
+        if options.jobs < 2 or count < prefetch.MIN_PAGES or not forked.can_fork() \
+                or doc.count_attachments():  # the one-process scan names or reads them
             return None
         # a tokenizer built already (a caller scanning many files), or none
         # needed (a report without Chinese, match/words.py): nothing to overlap
