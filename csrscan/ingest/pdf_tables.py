@@ -14,11 +14,12 @@ reads row by row anyway).
 from __future__ import annotations
 
 import ctypes
-import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from typing import Any
+
+from csrscan import regexcache
 
 MIN_SEGMENTS = 12      # paths this complex are art or charts, not rules
 THIN = 3.0             # points: a path this thin is a ruling line
@@ -26,7 +27,8 @@ SNAP = 2.0             # points: rules closer than this are the same rule
 MAX_COLUMNS = 12
 MAX_CELL = 40          # characters: KPI cells are short; longer is prose
 _MAX_OBJECTS = 5000    # pages with huge vector art: skip (slow, rarely tables)
-_HAN_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+_HAN_GAP = regexcache.compile(
+    r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
 @dataclass(frozen=True, slots=True)

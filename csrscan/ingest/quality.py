@@ -10,10 +10,11 @@ points.  Short texts (few Han characters) are not judged.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from csrscan import regexcache
 
 MIN_HAN = 20            # below this many Han chars the share is noise
 GOOD_SHARE = 0.6        # common-Han share below this = garbage
@@ -22,18 +23,18 @@ MAX_BAD_SHARE = 0.05    # share of control/PUA/U+FFFD chars tolerated
 # real text scores ~0.95 and mojibake ~0.2, far apart for a sample this size.
 SHARE_SAMPLE = 500
 
-_CID = re.compile(r"\(cid:\d+\)")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_CID = regexcache.compile(r"\(cid:\d+\)")
+_HAN = regexcache.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_BAD = regexcache.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 # Private-use code points: icon fonts use a few (bullets), broken fonts many.
-_PUA = re.compile(r"[\ue000-\uf8ff]")
+_PUA = regexcache.compile(r"[\ue000-\uf8ff]")
 MAX_PUA_SHARE = 0.3
 # Same Han char 3+ times in a row: a font that maps many glyphs to one code.
-_RUN = re.compile(r"([\u4e00-\u9fff])\1{2,}")
+_RUN = regexcache.compile(r"([\u4e00-\u9fff])\1{2,}")
 # Characters some consumers treat as line breaks (str.splitlines) and
 # other control characters: replaced by a space so that only '\n' ends a
 # line and line numbers agree with `grep -n` and editors.
-_ODD_BREAK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
+_ODD_BREAK = regexcache.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from csrscan import regexcache
 from csrscan.errors import RuleError
 from csrscan.match.anchors import regex_anchors, regex_guards
 from csrscan.models import Indicator, Pack, Pattern, RuleContext
@@ -23,7 +24,7 @@ Variants = tuple[tuple[str, tuple[str, ...]], ...]
 IdGuard = tuple[tuple[frozenset[int], ...], ...]
 NeedIds = tuple[frozenset[int], bool]  # context words as term indices; paragraph scope?
 ANCHOR, WORD, ASCII_WORD = 0, 1, 2  # what an automaton term is (CompiledPack.kinds)
-HAN = re.compile("[\u4e00-\u9fff]")  # the ideographs of jieba's dictionary (match/words.py)
+HAN = regexcache.compile("[\u4e00-\u9fff]")  # the ideographs of jieba's dictionary (match/words.py)
 
 
 REGEX_BUDGET = 1.0  # seconds one search of a user pack's regex may take (docs/writing-rules.md)

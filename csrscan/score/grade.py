@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from csrscan import regexcache
 from csrscan.models import Grading, Strength
 from csrscan.text.guard import Guarded
 
-_SHORT_NAME = re.compile(
+_SHORT_NAME = regexcache.compile(
     r"[(（]\s*(?:以下)?简称\s*[:：]?\s*[“\"'「『]([^”\"'」』]{2,12})[”\"'」』]")
 
 
@@ -88,16 +89,16 @@ def _compile(grading: Grading) -> Grader:
         target=_one(grading.target),
         past=_one(grading.past),
         others=_one(grading.others),
-        other_names=re.compile("|".join(f"(?:{p})" for p in grading.other_names))
+        other_names=regexcache.compile("|".join(f"(?:{p})" for p in grading.other_names))
         if grading.other_names else None)
 
 
 # a short name given to a document or a rule (以下简称“报告”, “指引”) is not
 # the company's: as a subject it would make every sentence citing it "own"
-_DOCUMENT_WORD = re.compile("报告|指引|办法|规定|准则|标准|通知|意见|方案|规划|条例|制度")
+_DOCUMENT_WORD = regexcache.compile("报告|指引|办法|规定|准则|标准|通知|意见|方案|规划|条例|制度")
 
 
-_CLAUSE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
+_CLAUSE = regexcache.compile(r"[^,，;；:：]+[,，;；:：]?")
 
 
 def own_names(norm: str) -> tuple[str, ...]:

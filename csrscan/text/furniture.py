@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from csrscan import regexcache
 from csrscan.text.noise import page_marker_lines
 
 
@@ -25,18 +26,18 @@ class Line:
     norm: str
 
 
-_PAGE_NUMBER = re.compile(
+_PAGE_NUMBER = regexcache.compile(
     r"^[\s\-–—_·•|]*(第\s*)?(\d{1,4}|[ivxlcIVXLC]{1,6})(\s*页)?"
     r"(\s*(/|of|共)\s*\d{1,4}\s*页?)?[\s\-–—_·•|]*$")
-_WEB_NOISE = re.compile(
+_WEB_NOISE = regexcache.compile(
     r"^(分享到|分享至|扫一扫|扫码|点击|阅读原文|责任编辑|编辑[:：]|来源[:：]|原标题|返回|"
     r"版权所有|免责声明|声明[:：]|关注|图片|相关阅读|相关新闻|推荐阅读|热门|举报|评论|"
     r"上一篇|下一篇|打印|收藏|微信|微博|QQ|更多)")
 # everything but Han: removing it leaves a line's Han characters as one string
 # (findall + join built a list of one-character strings: 70 bytes a character
 # of a one-line 100 MB text)
-_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_DIGITS = re.compile(r"\d+")
+_NOT_HAN = regexcache.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_DIGITS = regexcache.compile(r"\d+")
 
 
 def _furniture_key(text: str) -> str:
@@ -88,7 +89,7 @@ def edge_counts(pages: Sequence[Sequence[Line]]) -> Counter[str]:
 ANYWHERE = "\0"
 HEADER_MAX = 30    # characters of a running title
 RUNNING_MAX = 20   # characters of a chapter's running header
-_PUNCTUATION = re.compile(r"[。，；：！？,;:!?]")
+_PUNCTUATION = regexcache.compile(r"[。，；：！？,;:!?]")
 
 
 def _header_like(text: str) -> bool:
@@ -120,7 +121,7 @@ def furniture_of(counts: Counter[str], page_count: int) -> frozenset[str]:
                 and counts[ANYWHERE + k] * 9 <= n * 10)))))
 
 
-_REPORT_TITLE = re.compile(r"报告|年报|report|公司$", re.IGNORECASE)
+_REPORT_TITLE = regexcache.compile(r"报告|年报|report|公司$", re.IGNORECASE)
 
 
 def noise_kind(line: Line, furniture: frozenset[str]) -> str | None:

@@ -15,6 +15,8 @@ import importlib
 import re
 from typing import Any
 
+from csrscan import regexcache
+
 try:  # Python's own regex parser: `re._parser` from 3.11, `sre_parse` before
     _p, _c = importlib.import_module("re._parser"), importlib.import_module("re._constants")
 except ImportError:  # pragma: no cover - Python 3.10
@@ -32,9 +34,9 @@ class Guarded:
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
-        self.regex = re.compile(pattern, flags)
+        self.regex = regexcache.compile(pattern, flags)  # pack vocabulary: slow to compile
         chars = guard_chars(pattern)
-        self.guard = None if chars is None else re.compile(_char_class(chars), flags)
+        self.guard = None if chars is None else regexcache.compile(_char_class(chars), flags)
         # bound methods: this runs on every graded sentence
         self._regex = self.regex.search
         self._guard = self.guard.search if self.guard is not None else None

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from csrscan import regexcache
+
 # Unicode format characters (category Cf, Unicode 14-15: U+200B, U+202E,
 # U+FEFF, the soft hyphen U+00AD …).  They draw nothing, yet split a term for
 # the matcher (绿色<U+200B>金融), and U+202E even reorders what a reader of a
 # quote would see.  Spelled out because scanning all code points with
 # unicodedata costs 0.2 s per process; a test checks the list against it.
-INVISIBLE = re.compile(
+INVISIBLE = regexcache.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
@@ -49,7 +51,7 @@ _OCR_TABLE = str.maketrans(OCR_FOLDS)
 # 〇 (U+3007, the Chinese zero) read where the report printed the digit 0:
 # 2〇16, 1〇〇万元.  Only inside a run that holds an Arabic digit, so that
 # 二〇一六年 stays as written.
-_ZERO_RUN = re.compile(r"[0-9〇]*〇[0-9〇]*")
+_ZERO_RUN = regexcache.compile(r"[0-9〇]*〇[0-9〇]*")
 
 
 def fold_ocr(norm: str) -> str:
@@ -68,8 +70,8 @@ def _zero_digits(m: re.Match[str]) -> str:
 # A page marker in text without page breaks: a line that is only a page number
 # (- 12 -, 第12页), or a short running footer with the number at one end
 # (2016某某银行社会责任报告\t29, 32\t2016某某银行社会责任报告).
-_BARE_NUMBER = re.compile(r"^[\s\-–—_·•|]*(?:第\s*)?(\d{1,4})(?:\s*页)?[\s\-–—_·•|]*$")
-_NUMBER_AT_END = re.compile(r"^(?:(\d{1,3})\s+\S.{0,38}|\S.{0,38}?\s+(\d{1,3}))$")
+_BARE_NUMBER = regexcache.compile(r"^[\s\-–—_·•|]*(?:第\s*)?(\d{1,4})(?:\s*页)?[\s\-–—_·•|]*$")
+_NUMBER_AT_END = regexcache.compile(r"^(?:(\d{1,3})\s+\S.{0,38}|\S.{0,38}?\s+(\d{1,3}))$")
 MAX_PAGE_STEP = 10   # OCR misses numbers; spreads number every other page
 MIN_PAGE_LINES = 3   # a page holds a few lines at least
 MIN_MARKERS = 3
