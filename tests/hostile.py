@@ -149,6 +149,33 @@ def hanging_pack(folder: Path) -> Path:
     return path
 
 
+def hanging_grading_pack(folder: Path, key: str = "gap", pattern: str = "(a+)+$",
+                         count: int = 30_399) -> Path:
+    """A rule pack whose own `grading` key holds a regex that backtracks
+    exponentially on its indicator's evidence: a line of `count` 'a' and '#'
+    (its example, so `rules test` meets it as a scan does). The segmenter cuts
+    such a line every 400 characters: the last piece, 399 'a' and '#', is the
+    sentence on which the pattern fails, in 2^399 ways."""
+    path = folder / "evilgrade.yaml"
+    line = "a" * count + "#"
+    path.write_text(
+        "pack: {id: evilgrade, version: '1.0', name: Evil grading}\n"
+        "grading:\n"
+        f"  {key}: ['{pattern}']\n"
+        "topics:\n"
+        "  - id: t\n"
+        "    name: T\n"
+        "    indicators:\n"
+        "      - id: t.a\n"
+        "        name: A\n"
+        "        patterns:\n"
+        "          - regex: 'a#'\n"
+        "        examples:\n"
+        f"          pass: ['{line}']\n"
+        "          fail: [bbb]\n", encoding="utf-8")
+    return path
+
+
 def a_line(folder: Path, count: int = 60) -> Path:
     """The line on which hanging_pack's regex backtracks 2^count ways."""
     path = folder / "aaa.txt"
