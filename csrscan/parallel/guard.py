@@ -10,7 +10,8 @@ killed). The child dies with the parent (die_with_parent), so a killed scan
 leaves nothing behind.
 
 Without fork (not Linux, other threads running, a `compare` worker, which
-has its own limits) `fn` runs in this process without them.
+has its own limits) `fn` runs in this process without them; a Dask worker's
+task forks all the same (`threaded`: compare/executor_dask.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar
@@ -31,9 +33,14 @@ T = TypeVar("T")
 
 
 def run_guarded(fn: Callable[[], T], name: str, max_memory: int | None,
-                timeout: float | None) -> T:
-    """fn() in a child limited to `max_memory` bytes and `timeout` seconds."""
-    if (max_memory is None and not timeout) or not forked.can_fork():
+                timeout: float | None, threaded: bool = False) -> T:
+    """fn() in a child limited to `max_memory` bytes and `timeout` seconds.
+
+    `threaded`: fork even though other threads run in this (daemonic) process:
+    a Dask worker's task, whose child only scans, answers and exits."""
+    if max_memory is None and not timeout:
+        return fn()
+    if not (forked.can_fork() or (threaded and sys.platform == "linux")):
         return fn()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
