@@ -90,7 +90,8 @@ def test_dask_tasks_keep_the_memory_cap_and_the_timeout(tmp_path: Path,
     failures = {name: {f["path"]: (f["kind"], f["error"]) for f in m["failures"]}
                 for name, m in runs.items()}
     assert failures["cap"]["in/bomb.pdf"] == (
-        "crash", "input too large to parse in 200 MiB (--max-memory; the reader died by SIGABRT)")
+        "crash", "input too large to parse in 200 MiB at page 1 (--max-memory; the reader died "
+        "by SIGABRT)")
     assert "in/good.md" in {r["path"] for r in runs["cap"]["rows"]}
     assert failures["timeout"]["in/aaa.txt"] == ("timeout", "timed out after 0.2 s (task killed)")
     assert alive == 1
