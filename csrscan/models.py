@@ -154,6 +154,11 @@ class Grading:
     other_names: tuple[str, ...] = ()  # a subject word naming someone else: 子公司, 保险公司
     covered_sentences: int = 1  # a covered topic's substantive evidence spans this many sentences
     index: tuple[str, ...] = ()  # standards-index lines: GRI 418-1, 指标索引
+    # a user pack's grading keys (its own `grading` block, not the built-in base):
+    # their regexes search under a time budget (score/grade.py); `guarded_by` is
+    # the file that gives them, named in errors. Empty for the built-in pack.
+    guarded: tuple[str, ...] = ()
+    guarded_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)

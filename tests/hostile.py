@@ -53,6 +53,41 @@ def pdf_with_stream(stream: bytes, extra: bytes = b"") -> bytes:
     return bytes(out)
 
 
+def pdf_with_streams(streams: list[bytes]) -> bytes:
+    """A PDF of one page per (flate-compressed) content stream."""
+    n = len(streams)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n)).encode()
+    font = 3 + 2 * n
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n]
+    for i, stream in enumerate(streams):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+                    b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font))
+        objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
+                    + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objs) + 1, xref)
+    return bytes(out)
+
+
+def flate_bomb_pdf_at(folder: Path, page: int, pages: int = 4, mib: int = 600) -> Path:
+    """A PDF of `pages` pages of text whose page `page` is a flate bomb."""
+    text = zlib.compress(b"BT /F1 12 Tf 10 700 Td (Data security policy 2024) Tj ET")
+    path = folder / f"bomb-p{page}.pdf"
+    path.write_bytes(pdf_with_streams([deflate_repeated(CHUNK, mib) if k == page else text
+                                       for k in range(1, pages + 1)]))
+    return path
+
+
 def flate_bomb_pdf(folder: Path, mib: int = 600) -> Path:
     """A ~600 KB PDF whose one content stream inflates to `mib` MiB of spaces."""
     path = folder / "bomb.pdf"
@@ -145,6 +180,33 @@ def hanging_pack(folder: Path) -> Path:
         "          - regex: '^(\\w|\\w\\w)+$'\n"
         "        examples:\n"
         "          pass: [aaa]\n"
+        "          fail: [bbb]\n", encoding="utf-8")
+    return path
+
+
+def hanging_grading_pack(folder: Path, key: str = "gap", pattern: str = "(a+)+$",
+                         count: int = 30_399) -> Path:
+    """A rule pack whose own `grading` key holds a regex that backtracks
+    exponentially on its indicator's evidence: a line of `count` 'a' and '#'
+    (its example, so `rules test` meets it as a scan does). The segmenter cuts
+    such a line every 400 characters: the last piece, 399 'a' and '#', is the
+    sentence on which the pattern fails, in 2^399 ways."""
+    path = folder / "evilgrade.yaml"
+    line = "a" * count + "#"
+    path.write_text(
+        "pack: {id: evilgrade, version: '1.0', name: Evil grading}\n"
+        "grading:\n"
+        f"  {key}: ['{pattern}']\n"
+        "topics:\n"
+        "  - id: t\n"
+        "    name: T\n"
+        "    indicators:\n"
+        "      - id: t.a\n"
+        "        name: A\n"
+        "        patterns:\n"
+        "          - regex: 'a#'\n"
+        "        examples:\n"
+        f"          pass: ['{line}']\n"
         "          fail: [bbb]\n", encoding="utf-8")
     return path
 

@@ -58,3 +58,40 @@ def test_dask_matches_local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 def test_dask_needs_a_scheduler(tmp_path: Path) -> None:
     res = run_main(tmp_path, "compare", ".", "--executor", "dask")
     assert res.returncode == 2 and "--scheduler" in res.stderr
+
+
+def test_dask_tasks_keep_the_memory_cap_and_the_timeout(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each Dask task scans in a child under --max-memory and --timeout, as a
+    local worker does: a flate bomb is refused, a hanging scan is killed, the
+    good file is a row, and the Dask worker lives on (issue #17)."""
+    import hostile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hostile.flate_bomb_pdf(folder, 400)
+    (folder / "good.md").write_text("# 报告\n\n本公司修订《数据安全管理制度》。\n",
+                                    encoding="utf-8")
+    hostile.hanging_pack(tmp_path)  # its regex's own budget (1 s) is past the --timeout
+    (folder / "aaa.txt").write_text("a" * 60 + "#\n", encoding="utf-8")
+    monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    runs = {}
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        for name, args in (("cap", ("--max-memory", "200MiB", "--timeout", "0")),
+                           ("timeout", ("--timeout", "0.2", "--rules", "evil.yaml"))):
+            res = run_cli(tmp_path, "compare", "in", "-f", "json", "--executor", "dask",
+                          "--scheduler", cluster.scheduler_address, "--progress", "none", *args,
+                          cache=tmp_path / "cache")
+            assert res.returncode == 2, res.stderr
+            runs[name] = json.loads(res.stdout)
+        with distributed.Client(cluster) as client:
+            alive = len(client.scheduler_info()["workers"])
+    failures = {name: {f["path"]: (f["kind"], f["error"]) for f in m["failures"]}
+                for name, m in runs.items()}
+    assert failures["cap"]["in/bomb.pdf"] == (
+        "crash", "input too large to parse in 200 MiB at page 1 (--max-memory; the reader died "
+        "by SIGABRT)")
+    assert "in/good.md" in {r["path"] for r in runs["cap"]["rows"]}
+    assert failures["timeout"]["in/aaa.txt"] == ("timeout", "timed out after 0.2 s (task killed)")
+    assert alive == 1

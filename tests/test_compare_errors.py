@@ -129,6 +129,23 @@ def test_a_database_of_another_schema_version(reports: Path) -> None:
         f"csrscan: error: runs.sqlite: database schema version 99, expected {SCHEMA_VERSION}")
 
 
+def test_db_in_a_missing_folder_is_created(reports: Path) -> None:
+    r = run_main(reports, "compare", "in", "--db", "sub/deeper/runs.sqlite", "-f", "json",
+                 *ONE_EACH)
+    assert r.returncode == 0, r.stderr
+    with sqlite3.connect(reports / "sub/deeper/runs.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone() == (3,)
+    conn.close()
+
+
+def test_db_under_a_file_is_one_clear_line(reports: Path) -> None:
+    (reports / "afile").write_text("x", encoding="utf-8")
+    r = run_main(reports, "compare", "in", "--db", "afile/runs.sqlite", "-f", "json", *ONE_EACH)
+    assert r.returncode == 2
+    assert r.stderr.splitlines()[-1] == ("csrscan: error: afile/runs.sqlite: "
+                                         "cannot create the database's folder: File exists")
+
+
 def test_history_without_a_database(reports: Path) -> None:
     assert _one_line(run_main(reports, "history", "青禾", "--db", "nowhere.sqlite")) == (
         "csrscan: error: nowhere.sqlite: no such database")

@@ -52,20 +52,22 @@ def test_closed_stdout(draft: Path) -> None:
     assert r.stderr.strip() == "csrscan: error: <stdout>: standard output is closed"
 
 
-@pytest.mark.parametrize(("name", "text", "args"), [
+@pytest.mark.parametrize(("name", "text", "args", "line"), [
     ("pack.yaml", f"pack: {{id: big, version: '1', name: big}}\ntopics: []\nx: {HUGE}\n",
-     ("draft.md", "--rules", "pack.yaml")),
-    (".csrscan.yaml", f"policy:\n  min_score: {HUGE}\n", ("check", "draft.md")),
-    ("pyproject.toml", f"[tool.csrscan.policy]\nmin_score = {HUGE}\n",
-     ("check", "draft.md", "--config", "pyproject.toml")),
+     ("draft.md", "--rules", "pack.yaml"), 3),
+    (".csrscan.yaml", f"policy:\n  min_score: {HUGE}\n", ("check", "draft.md"), 2),
+    ("pyproject.toml", f"[tool.csrscan.policy]\nfail_on = 'error'\nmin_score = {HUGE}\n",
+     ("check", "draft.md", "--config", "pyproject.toml"), 3),
+    ("pyproject.toml", f"[tool.csrscan]\nx = {HUGE[:2000]}_{HUGE[:3000]}\n",
+     ("check", "draft.md"), 2),  # discovered, the digits grouped by "_"
 ])
 def test_a_number_too_long_for_python(draft: Path, name: str, text: str,
-                                      args: tuple[str, ...]) -> None:
+                                      args: tuple[str, ...], line: int) -> None:
     (draft / name).write_text(text, encoding="utf-8")
     r = _run(draft, *args)
     assert r.returncode == 2
     assert r.stderr.startswith("csrscan: error: ")
-    assert r.stderr.strip().endswith(f"{name}: a number has more than 4300 digits")
+    assert r.stderr.strip().endswith(f"{name}: line {line}: a number has more than 4300 digits")
     assert len(r.stderr.strip().splitlines()) == 1
 
 

@@ -18,8 +18,53 @@ def test_flate_bomb_pdf_is_refused_within_the_memory_cap(tmp_path: Path) -> None
     run = run_measured(tmp_path, "scan", bomb.name, "--max-memory", "300MiB", "-j", "1")
     assert run.code == 2, run.stderr
     assert run.stderr == ("csrscan: error: bomb.pdf: input too large to parse in 300 MiB "
-                          "(--max-memory; the reader died by SIGABRT)\n")
+                          "at page 1 (--max-memory; the reader died by SIGABRT)\n")
     assert run.peak_mib < 400  # the cap and the parent; before: the whole 600 MiB and more
+
+
+@pytest.mark.parametrize("page", [1, 3])
+def test_a_bomb_is_refused_naming_its_page(tmp_path: Path, page: int) -> None:
+    bomb = hostile.flate_bomb_pdf_at(tmp_path, page)
+    for command in ("scan", "check"):
+        run = run_measured(tmp_path, command, bomb.name, "--max-memory", "300MiB",
+                           *(("--no-config",) if command == "check" else ("-j", "1")))
+        assert run.code == 2, run.stderr
+        assert run.stderr == (f"csrscan: error: {bomb.name}: input too large to parse in "
+                              f"300 MiB at page {page} (--max-memory; the reader died by "
+                              "SIGABRT)\n")
+
+
+def test_a_memory_error_names_the_page_it_was_read_on(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    """A reader that raises MemoryError (a Python parser past the cap) on page 2."""
+    from csrscan.ingest import IngestOptions, path_to_document, pdf
+    from csrscan.parallel.guard import run_guarded
+
+    path = tmp_path / "three.pdf"
+    text = hostile.zlib.compress(b"BT /F1 12 Tf 10 700 Td (Data security policy) Tj ET")
+    path.write_bytes(hostile.pdf_with_streams([text] * 3))
+    real = pdf._read_loaded_page
+
+    def fails_on_page_2(page: object, fallback: object, index: int, *rest: object) -> object:
+        if index == 1:
+            raise MemoryError
+        return real(page, fallback, index, *rest)  # type: ignore[arg-type]
+    monkeypatch.setattr(pdf, "_read_loaded_page", fails_on_page_2)
+    with pytest.raises(LimitError) as info:
+        run_guarded(lambda: path_to_document(str(path), IngestOptions(max_memory=2**30)),
+                    "three.pdf", 2**30, None)
+    assert info.value.message == "input too large to parse in 1024 MiB at page 2 (--max-memory)"
+    monkeypatch.setattr(pdf, "_read_loaded_page", real)
+    # the pages read whole leave no mark: a later failure is no page's
+    with pytest.raises(LimitError) as after:
+        run_guarded(lambda: (path_to_document(str(path), IngestOptions(max_memory=2**30)),
+                             _no_memory()),
+                    "three.pdf", 2**30, None)
+    assert after.value.message == "input too large to parse in 1024 MiB (--max-memory)"
+
+
+def _no_memory() -> None:
+    raise MemoryError
 
 
 def test_lying_docx_member_never_inflates(tmp_path: Path) -> None:

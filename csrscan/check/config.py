@@ -10,6 +10,8 @@ documents the keys.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,9 +21,10 @@ from typing import Any
 
 from csrscan import formats
 from csrscan.check.policy import FAIL_ON, LEVELS, SEVERITIES, Policy
-from csrscan.errors import ConfigError, value_problem
+from csrscan.errors import ConfigError
 
 CONFIG_NAMES = (".csrscan.yaml", ".csrscan.yml", "pyproject.toml")
+_TOOL_TABLE = re.compile(rb"^[ \t]*\[+[ \t]*tool[ \t]*\.[ \t]*csrscan\b", re.MULTILINE)
 FORMATS = formats.names("check")
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "config.schema.json"
 MAPPING_KEYS = ("policy.require", "policy.severity")
@@ -75,9 +78,17 @@ def discover_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(path: Path) -> bool:
+    """Whether a pyproject.toml configures csrscan. One that is not TOML is
+    another tool's affair; one that is, but holds a value Python cannot make
+    (a 5,000-digit number), is ours when it names a [tool.csrscan] table: a
+    policy silently passed over would give another verdict."""
     try:
         data = _load_toml(path)
-    except ConfigError:
+    except ConfigError as exc:
+        if not exc.message.startswith(("invalid TOML", "cannot read")):
+            with contextlib.suppress(OSError):
+                if _TOOL_TABLE.search(path.read_bytes()):
+                    raise
         return False
     return isinstance(data.get("tool"), dict) and "csrscan" in data["tool"]
 
@@ -87,23 +98,37 @@ def _load_toml(path: Path) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    from csrscan.packs.yamlsafe import value_error
+
+    text = ""
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
+        text = path.read_bytes().decode("utf-8")
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason})", path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
     except ValueError as exc:  # a value TOML cannot make (a 5,000-digit number)
-        raise ConfigError(value_problem(exc), path=str(path)) from None
+        raise ConfigError(value_error(exc, text), path=str(path)) from None
 
 
 def _load_yaml(path: Path) -> Any:
+    """The file's YAML under the rule packs' limits (packs/yamlsafe.py): an
+    alias tree ("billion laughs") or a huge value is refused naming the line,
+    before the schema validator walks it."""
     import yaml
 
+    from csrscan.packs.yamlsafe import check_expansion, value_error
+
+    text = ""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        check_expansion(data, text, str(path), ConfigError)
+        return data
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -112,7 +137,7 @@ def _load_yaml(path: Path) -> Any:
         raise ConfigError(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}",
                           path=str(path)) from None
     except ValueError as exc:  # a value YAML cannot make (a 5,000-digit number)
-        raise ConfigError(value_problem(exc), path=str(path)) from None
+        raise ConfigError(value_error(exc, text), path=str(path)) from None
 
 
 def read_config_file(path: Path, explicit: bool = False) -> Layer:

@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from csrscan.cli.common import format_option
+from csrscan.cli.common import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_MEMORY_TEXT,
+    DEFAULT_MAX_PAGES,
+    MaxBytesOpt,
+    MaxMemoryOpt,
+    MaxPagesOpt,
+    PasswordOpt,
+    ScanTimeoutOpt,
+    format_option,
+)
 
 if TYPE_CHECKING:
     from csrscan.check.config import Config
@@ -75,10 +85,15 @@ def policy_flags(pack: str | None, rules: list[Path] | None, require: list[str] 
             "policy.fail_on": fail_on}
 
 
-def make_scanner(encoding: str | None, ocr: bool) -> Any:
-    from csrscan.cli.common import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, ingest_options, scan_one
+def make_scanner(encoding: str | None, ocr: bool, password: str | None = None,
+                 max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int = DEFAULT_MAX_BYTES,
+                 max_memory: str | None = DEFAULT_MAX_MEMORY_TEXT,
+                 timeout: float = 0.0) -> Any:
+    """Each draft scanned as `csrscan scan` would, with the same ingest options."""
+    from csrscan.cli.common import ingest_options, scan_one
 
-    options = ingest_options(encoding, None, ocr, DEFAULT_MAX_PAGES, DEFAULT_MAX_BYTES, jobs=None)
+    options = ingest_options(encoding, password, ocr, max_pages, max_bytes, jobs=None,
+                             max_memory=max_memory, timeout=timeout)
 
     def scanner(path: str, pack: Pack) -> Report:
         return scan_one(path, pack, options)
@@ -110,7 +125,9 @@ def check(
     pack: PackOpt = None, rules: RulesOpt = None, require: RequireOpt = None,
     require_indicator: IndicatorOpt = None, min_score: MinScoreOpt = None,
     severity: SeverityOpt = None, fail_on: FailOnOpt = None, baseline: BaselineOpt = None,
-    encoding: EncodingOpt = None, ocr: OcrOpt = False,
+    encoding: EncodingOpt = None, ocr: OcrOpt = False, password: PasswordOpt = None,
+    max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES, max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT, timeout: ScanTimeoutOpt = 0.0,
 ) -> None:
     """Check drafts against the disclosure policy: exit 0 holds, 1 fails, 2 error.
 
@@ -128,7 +145,8 @@ def check(
     flags["format"] = fmt
     flags["baseline"] = str(baseline) if baseline else None
     cfg = resolve_config(files, config, no_config, flags)
-    result = run_check([str(f) for f in files], cfg, make_scanner(encoding, ocr))
+    scanner = make_scanner(encoding, ocr, password, max_pages, max_bytes, max_memory, timeout)
+    result = run_check([str(f) for f in files], cfg, scanner)
     emit(render_check(result, choose_format(fmt, cfg)), output)
     append_step_summary(result)
     raise typer.Exit(result.exit_code)

@@ -88,6 +88,9 @@ MaxMemoryOpt = Annotated[Optional[str], typer.Option(
     "--max-memory", metavar="SIZE", help="Memory a process parsing one input may use "
     "(e.g. 2GiB, 512MiB; 0 = no cap); past it the input is refused as too large.")]
 DEFAULT_MAX_MEMORY_TEXT = "2GiB"  # = ingest.options.DEFAULT_MAX_MEMORY
+ScanTimeoutOpt = Annotated[float, typer.Option(
+    "--timeout", min=0, help="Seconds the scan may take before it is stopped; 0 = no limit "
+    "(a FIFO or device must give data within it, or 30 s).")]
 AttachmentsOpt = Annotated[bool, typer.Option(
     "--attachments", help="Also read the PDF and .docx files embedded in a PDF (a portfolio); "
     "without it they are only named in a warning.")]

@@ -64,8 +64,8 @@ def compare(
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", min=1, help="Worker processes (default: CPU count).")] = None,
     timeout: Annotated[float, typer.Option(
-        min=0, help="Seconds per file before its worker is killed and the file listed as "
-        "'timeout'; 0 = no limit (local executor).")] = 300.0,
+        min=0, help="Seconds per file before its worker (on Dask: the task's child) is "
+        "killed and the file listed as 'timeout'; 0 = no limit.")] = 300.0,
     max_tasks_per_child: Annotated[int, typer.Option(
         min=1, help="Restart a worker after this many files (bounds memory).")] = 50,
     executor: Annotated[ExecutorKind, typer.Option(
@@ -219,7 +219,7 @@ def _executor(kind: ExecutorKind, scheduler: str | None, jobs: int | None, timeo
         from csrscan.compare.executor_dask import dask_executor
 
         assert scheduler  # compare() refuses dask without one, before any work
-        return dask_executor(scheduler)
+        return dask_executor(scheduler, timeout or None)
     from csrscan.compare.batch import local_executor
     from csrscan.parallel.forked import available_cores
 

@@ -39,6 +39,7 @@ from csrscan.cli.common import (
     PackOpt,
     PasswordOpt,
     RulesOpt,
+    ScanTimeoutOpt,
     console_text,
     emit,
     format_option,
@@ -100,9 +101,7 @@ def scan(
     password: PasswordOpt = None, ocr: OcrOpt = False,
     max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES, max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     jobs: JobsOpt = None, max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY_TEXT,
-    timeout: Annotated[float, typer.Option(
-        min=0, help="Seconds the scan may take before it is stopped; 0 = no limit "
-        "(a FIFO or device must give data within it, or 30 s).")] = 0.0,
+    timeout: ScanTimeoutOpt = 0.0,
     attachments: AttachmentsOpt = False,
 ) -> None:
     """Scan one report and print the gap table: each topic covered / partial / missing."""

@@ -197,7 +197,7 @@ def load_document(path: str, sha: str, spec: JobSpec) -> tuple[Document, bool]:
     if spec.use_cache:
         store = DocumentCache(cache_root(spec.cache_dir),
                               options_key(spec.ingest.ocr, spec.ingest.encoding,
-                                          spec.ingest.attachments))
+                                          spec.ingest.attachments, spec.ingest.password))
     doc = store.get(sha, path) if store else None
     cached = doc is not None
     if doc is None:

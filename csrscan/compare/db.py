@@ -91,8 +91,15 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def append_run(path: Path, matrix: Matrix) -> int:
-    """Insert one run with all its rows and failures; return its run_id."""
+    """Insert one run with all its rows and failures; return its run_id.
+
+    Missing parent folders are created, as for `--jsonl` and `baseline -o`."""
     ids = [t.id for t in matrix.topics]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CsrscanError(f"cannot create the database's folder: {exc.strerror}",
+                           path=str(path)) from None
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     with closing(_connect(path)) as conn, conn:
         cur = conn.execute(

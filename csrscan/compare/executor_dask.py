@@ -3,21 +3,53 @@
 Needs the optional extra `csrscan[dask]` (dask + distributed) on the client
 and on every worker, and the input files at the same paths on every worker
 (shared storage). The rule pack travels with the task, so workers need no
-rule files. Results stream back as they finish (`as_completed`). Dask cannot
-stop one running task, so `--timeout` is not applied here; a worker that
-dies is retried by Dask and, past its `allowed-failures`, listed as "crash".
+rule files. Results stream back as they finish (`as_completed`).
+
+Dask cannot stop one running task, so each task (`GuardedTask`) scans its
+file in a forked child under the same limits as a local worker
+(parallel/guard.py): `--max-memory` (the OS's cap, in the child only) and
+`--timeout` (the child is killed). A bomb or a hang then costs that file,
+never the Dask worker. A worker that dies all the same is retried by Dask
+and, past its `allowed-failures`, listed as "crash".
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from csrscan.compare.batch import Executor, FileTask, Outcome
-from csrscan.errors import ConfigError
+from csrscan.errors import ConfigError, LimitError
 
 
-def dask_executor(address: str) -> Executor:
+@dataclass(frozen=True, slots=True)
+class GuardedTask:
+    """The per-file task as it runs on a Dask worker: in a child held to the
+    spec's --max-memory and to `timeout` seconds, as local workers are."""
+
+    task: FileTask
+    timeout: float | None
+
+    def __call__(self, path: str) -> Outcome:
+        from csrscan.compare.batch import _quiet_sha
+        from csrscan.parallel.guard import run_guarded
+
+        self.task.warm()  # once per worker process (cached): each child inherits it
+        start = time.monotonic()
+        try:
+            return run_guarded(lambda: self.task(path), path, self.task.spec.ingest.max_memory,
+                               self.timeout, threaded=True)
+        except LimitError as exc:  # the child was killed (timeout) or died (the cap)
+            seconds = time.monotonic() - start
+            if self.timeout and seconds >= self.timeout:
+                return Outcome(path, _quiet_sha(path), "timeout", seconds=seconds,
+                               error=f"timed out after {self.timeout:g} s (task killed)")
+            return Outcome(path, _quiet_sha(path), "crash", error=exc.message, seconds=seconds)
+
+
+def dask_executor(address: str, timeout: float | None = None) -> Executor:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -34,7 +66,7 @@ def dask_executor(address: str) -> Executor:
         try:
             # Workers may run elsewhere: send absolute paths, report the given ones.
             absolute = {str(Path(p).resolve()): p for p in paths}
-            futures = client.map(task, list(absolute), pure=False)
+            futures = client.map(GuardedTask(task, timeout), list(absolute), pure=False)
             shown = {f.key: absolute[a] for f, a in zip(futures, absolute, strict=True)}
             for future in as_completed(futures):  # type: ignore[no-untyped-call]
                 yield _outcome(future, shown[future.key])

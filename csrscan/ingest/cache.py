@@ -2,7 +2,8 @@
 
 Layout (docs/compare.md): `<root>/documents/<EXTRACTOR_VERSION>/<sha[:2]>/<sha>-<opts>.json.gz`,
 one gzip'd JSON `Document` per file content; `<opts>` hashes the ingest options
-that change the extracted text (OCR, forced encoding). The root is
+that change the extracted text (OCR, forced encoding, attachments, a hash of the
+password). The root is
 `$CSRSCAN_CACHE_DIR`, else the user cache dir (platformdirs). Entries of other
 extractor versions are ignored (and removed by `csrscan cache clear`).
 Writes are atomic (temp file + rename), so parallel workers can share a root.
@@ -65,11 +66,19 @@ class DocumentCache:
                 gz.write(json.dumps(document_to_dict(doc), ensure_ascii=False).encode())
 
 
-def options_key(ocr: bool, encoding: str | None, attachments: bool = False) -> str:
-    # the key of the default options is that of csrscan before --attachments
+def options_key(ocr: bool, encoding: str | None, attachments: bool = False,
+                password: str | None = None) -> str:
+    """The part of an entry's name that the options which change the text make.
+
+    The password is in it: a document read with `--password` must not be
+    served to a run without it (or with another); only a salted hash of it
+    enters the key, which is itself a hash. The key of the default options
+    is that of csrscan before --attachments and --password joined it."""
     keys: dict[str, object] = {"ocr": ocr, "encoding": encoding}
     if attachments:
         keys["attachments"] = True
+    if password is not None:
+        keys["password"] = hashlib.sha256(f"csrscan-password\0{password}".encode()).hexdigest()
     raw = json.dumps(keys, sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:12]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from csrscan.errors import CsrscanError, InputError
 from csrscan.ingest import registry
-from csrscan.ingest.limits import too_large
+from csrscan.ingest.limits import reading_page, too_large
 from csrscan.ingest.options import IngestOptions, Progress
 from csrscan.ingest.sniff import foreign
 from csrscan.models import Document
@@ -69,8 +69,8 @@ def bytes_to_document(data: bytes, name: str, options: IngestOptions = IngestOpt
     except RecursionError:
         raise InputError("structure nested too deeply (corrupt or hostile file)",
                          path=name) from None
-    except MemoryError:
-        raise too_large(name, options.max_memory) from None
+    except MemoryError:  # the page it ran out on, when a guard asked the reader to note it
+        raise too_large(name, options.max_memory, page=reading_page()) from None
     except Exception as exc:  # the boundary: no library traceback escapes
         raise InputError(f"cannot read {fmt}: {_describe(exc)}", path=name) from exc
 

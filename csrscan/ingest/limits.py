@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
+from collections.abc import Iterator
 
 from csrscan.errors import LimitError
 
@@ -66,22 +67,73 @@ def mib(limit: int) -> int:
     return limit // 2**20
 
 
-def too_large(name: str, limit: int | None, where: str = "") -> LimitError:
+class PageMark:
+    """The page a parsing process is reading (1-based; 0: none), in memory it
+    shares with its supervisor: a process that dies in C (PDFium aborts on a
+    failed allocation) cannot say where it was, so the reader notes each page
+    while it parses it (noting_page) and the supervisor reads it after."""
+
+    __slots__ = ("_buffer",)
+
+    def __init__(self) -> None:
+        import mmap
+
+        self._buffer = mmap.mmap(-1, 8)  # anonymous and shared: a forked child writes it
+
+    def set(self, number: int) -> None:
+        self._buffer[:8] = number.to_bytes(8, "little")
+
+    def get(self) -> int:
+        return int.from_bytes(self._buffer[:8], "little")
+
+    def close(self) -> None:
+        self._buffer.close()
+
+
+_mark: list[PageMark] = []  # the mark of this process, when a supervisor gave it one
+
+
+def watch_pages(mark: PageMark | None) -> None:
+    """Have noting_page write to `mark` in this process (None: stop)."""
+    _mark[:] = [mark] if mark is not None else []
+
+
+@contextlib.contextmanager
+def noting_page(number: int) -> Iterator[None]:
+    """The reader is on page `number` in this block. Past it, on no page (a
+    later failure, in matching, is no page's), unless it failed: the page it
+    failed on stays noted for the error (MemoryError) to name."""
+    if not _mark:  # no supervisor asked: nothing to note
+        yield
+        return
+    _mark[0].set(number)
+    yield
+    _mark[0].set(0)
+
+
+def reading_page() -> int:
+    """The page this process is reading (0: none, or none noted)."""
+    return _mark[0].get() if _mark else 0
+
+
+def too_large(name: str, limit: int | None, where: str = "", page: int = 0) -> LimitError:
     """The error of an input whose parsing ran out of its memory cap; `where`
-    ('; page 12', '; the reader died by SIGABRT') is added to the note."""
-    cap = f"in {mib(limit)} MiB (--max-memory{where})" if limit else \
-        f"in the memory available{f' ({where[2:]})' if where else ''}"
+    ('; the reader died by SIGABRT') is added to the note; `page`, when
+    known, is the page it was reading."""
+    at = f" at page {page}" if page else ""
+    cap = f"in {mib(limit)} MiB{at} (--max-memory{where})" if limit else \
+        f"in the memory available{at}{f' ({where[2:]})' if where else ''}"
     return LimitError(f"input too large to parse {cap}", path=name)
 
 
-def died(name: str, limit: int | None, status: int) -> LimitError:
+def died(name: str, limit: int | None, status: int, page: int = 0) -> LimitError:
     """The error of a parsing process that died by a signal: with a memory cap
     in force a C library's failed allocation is the likely cause."""
     try:
         sig = signal.Signals(status).name
     except ValueError:
         sig = f"signal {status}"
-    return too_large(name, limit, f"; the reader died by {sig}")
+    return too_large(name, limit, f"; the reader died by {sig}", page)
 
 
 def timed_out(name: str, seconds: float) -> LimitError:

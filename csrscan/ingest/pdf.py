@@ -5,11 +5,9 @@ check (`ingest_quality.judge`: cid tokens, control characters, implausible
 Han characters) the page is re-read with pdfminer (`ingest_pdfminer`:
 slower, different font handling, over-printed fake bold dropped).  A page that
 fails both, or has no text layer, gets origin "none" and a warning, or is
-OCR'd with `--ocr`.  Pages are opened and closed one at a time so memory
-stays flat on long reports.
-
-`max_pages`: a PDF with more pages is refused (error, not truncation), since
-a silently cut report would score later topics as missing.
+OCR'd with `--ocr`. Pages are opened and closed one at a time (memory stays
+flat on long reports). `max_pages`: a PDF with more pages is refused, not cut:
+a cut report would score its later topics as missing.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csrscan.errors import InputError
+from csrscan.ingest.limits import noting_page
 from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.pdf_tables import page_table_rows
 from csrscan.ingest.quality import han_count, judge, repeated_runs, sanitize, undouble_line
@@ -152,15 +151,16 @@ def _ocr_reader(options: IngestOptions, progress: Progress, count: int) -> OcrFn
 def _read_page(doc: Any, fallback: _Fallback, index: int, issues: _Issues,
                ocr: OcrFn | None) -> Page:
     number = index + 1
-    try:
-        page = doc[index]
-    except Exception:  # PdfiumError: broken page tree or page object
-        issues.add("damaged", number)
-        return Page(number, "", "none", 1)
-    try:
-        return _read_loaded_page(page, fallback, index, issues, ocr)
-    finally:
-        page.close()
+    with noting_page(number):  # a bomb on this page is refused naming it (limits.py)
+        try:
+            page = doc[index]
+        except Exception:  # PdfiumError: broken page tree or page object
+            issues.add("damaged", number)
+            return Page(number, "", "none", 1)
+        try:
+            return _read_loaded_page(page, fallback, index, issues, ocr)
+        finally:
+            page.close()
 
 
 def _read_loaded_page(page: Any, fallback: _Fallback, index: int, issues: _Issues,

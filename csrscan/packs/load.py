@@ -9,10 +9,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from csrscan.errors import RuleError, value_problem
+from csrscan.errors import RuleError
 from csrscan.models import Indicator, Pack, Pattern, RuleContext, Topic
 from csrscan.packs.grading import load_grading
-from csrscan.packs.yamlsafe import check_expansion
+from csrscan.packs.yamlsafe import check_expansion, value_error
 
 BUILTIN_PACK = "cn-fin-csr"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -107,6 +107,7 @@ def pack_files(root: Path) -> list[Path]:
 def _read_yaml(file: Path) -> dict[str, Any]:
     import yaml  # lazy: ~35 ms, and a cached pack (packcache) needs no YAML
 
+    text = ""
     try:
         # The C loader is ~10× faster; both are safe loaders (no Python tags).
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -116,7 +117,7 @@ def _read_yaml(file: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot read: {exc}", path=str(file)) from None
     except ValueError as exc:  # a value YAML cannot make (a 5,000-digit number)
-        raise RuleError(value_problem(exc), path=str(file)) from None
+        raise RuleError(value_error(exc, text), path=str(file)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -3,8 +3,8 @@
 A quantifier inside a quantified group — `(a+)+`, `(\\w|\\w\\w)*`, `(x*y?)+` —
 lets the engine split one run of text among the repetitions in exponentially
 many ways when a match fails. A user pack's searches have a time budget
-(match/compiled.py) so a scan cannot hang on one; this warning names the rule
-before a report ever meets it.
+(match/compiled.py, and text/guard.py for the grading's) so a scan cannot hang
+on one; this warning names the rule or grading key before a report ever meets it.
 """
 
 from __future__ import annotations
@@ -75,10 +75,17 @@ def _children(name: str, arg: Any) -> Iterator[tuple[Any, Any]]:
         yield from arg
 
 
+_WARNING = ("nests a quantifier in a repeated group (may backtrack without end on a long "
+            "line; a scan stops it after its time budget)")
+
+
 def pack_warnings(pack: Pack) -> list[str]:
-    """One line per indicator regex with a nested quantifier."""
-    return [f"{pack.path}: rule {ind.id}: regex {p.regex!r} nests a quantifier in a "
-            "repeated group (may backtrack without end on a long line; a scan stops it "
-            "after its time budget)"
-            for ind in pack.indicators for p in ind.patterns
-            if p.regex and nested_quantifier(p.regex)]
+    """One line per indicator regex, and per regex of the pack's own grading
+    keys (not the built-in base's), with a nested quantifier."""
+    rules = [f"{pack.path}: rule {ind.id}: regex {p.regex!r} {_WARNING}"
+             for ind in pack.indicators for p in ind.patterns
+             if p.regex and nested_quantifier(p.regex)]
+    grading = pack.grading
+    return rules + [f"{grading.guarded_by}: key 'grading.{key}': regex {pattern!r} {_WARNING}"
+                    for key in grading.guarded for pattern in getattr(grading, key)
+                    if nested_quantifier(pattern.replace("{unit}", "u"))]

@@ -7,25 +7,43 @@ the pack builder) then visits as a tree of 10^11 nodes, and hangs. So the
 loaded value is measured as the tree it stands for (each distinct object once,
 memoized), and refused past MAX_NODES; so is a scalar longer than MAX_SCALAR.
 Only then is the file read again as events, to name the line at fault.
+The same checks guard `.csrscan.yaml` and `--config` files (check/config.py).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from csrscan.errors import RuleError
+from csrscan.errors import CsrscanError, RuleError, value_problem
 
 MAX_NODES = 1_000_000   # the built-in pack's largest file has ~5,000
 MAX_SCALAR = 100_000    # characters: the longest built-in scalar is a few hundred
+# a run of digits Python refuses to make an int of (sys.get_int_max_str_digits)
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4300,}")
 
 
-def check_expansion(data: Any, text: str, file: str) -> None:
-    """Raise RuleError naming the line if `data` expands too far or holds an
-    over-long scalar; `text` is the YAML it was loaded from."""
+def check_expansion(data: Any, text: str, file: str,
+                    error: type[CsrscanError] = RuleError) -> None:
+    """Raise `error` (a rule pack's RuleError, a config's ConfigError) naming
+    the line if `data` expands too far or holds an over-long scalar; `text` is
+    the YAML it was loaded from."""
     sizes: dict[int, int] = {}
     if _size(data, sizes) <= MAX_NODES:
         return
-    raise RuleError(_problem(text), path=file)
+    raise error(_problem(text), path=file)
+
+
+def value_error(exc: ValueError, text: str) -> str:
+    """A loader's ValueError (a number of over 4,300 digits) in a user's words,
+    with the line of the first such number in `text` (YAML or TOML) when found."""
+    problem = value_problem(exc)
+    if "digits" not in problem:
+        return problem
+    for number, line in enumerate(text.splitlines(), 1):
+        if _LONG_NUMBER.search(line):
+            return f"line {number}: {problem}"
+    return problem
 
 
 def _size(node: Any, sizes: dict[int, int]) -> int:

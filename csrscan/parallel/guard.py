@@ -10,7 +10,8 @@ killed). The child dies with the parent (die_with_parent), so a killed scan
 leaves nothing behind.
 
 Without fork (not Linux, other threads running, a `compare` worker, which
-has its own limits) `fn` runs in this process without them.
+has its own limits) `fn` runs in this process without them; a Dask worker's
+task forks all the same (`threaded`: compare/executor_dask.py).
 """
 
 from __future__ import annotations
@@ -19,30 +20,50 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar
 
 from csrscan.errors import CsrscanError, InputError
-from csrscan.ingest.limits import die_with_parent, died, set_memory_limit, timed_out, too_large
+from csrscan.ingest.limits import (
+    PageMark,
+    die_with_parent,
+    died,
+    reading_page,
+    set_memory_limit,
+    timed_out,
+    too_large,
+    watch_pages,
+)
 from csrscan.parallel import forked
 
 T = TypeVar("T")
 
 
 def run_guarded(fn: Callable[[], T], name: str, max_memory: int | None,
-                timeout: float | None) -> T:
-    """fn() in a child limited to `max_memory` bytes and `timeout` seconds."""
-    if (max_memory is None and not timeout) or not forked.can_fork():
+                timeout: float | None, threaded: bool = False) -> T:
+    """fn() in a child limited to `max_memory` bytes and `timeout` seconds.
+
+    `threaded`: fork even though other threads run in this (daemonic) process:
+    a Dask worker's task, whose child only scans, answers and exits."""
+    if max_memory is None and not timeout:
         return fn()
+    if not (forked.can_fork() or (threaded and sys.platform == "linux")):
+        return fn()
+    mark = PageMark()  # the page the child reads: named if it dies there
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: answer once, then leave without the parent's exit handlers
         os.close(read_fd)
+        watch_pages(mark)
         _child(fn, name, max_memory, os.fdopen(write_fd, "wb"))
     os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as reader:
-        return _wait(reader, pid, name, max_memory, timeout)  # type: ignore[no-any-return]
+    try:
+        with os.fdopen(read_fd, "rb") as reader:
+            return _wait(reader, pid, name, max_memory, timeout, mark)  # type: ignore[no-any-return]
+    finally:
+        mark.close()
 
 
 def _child(fn: Callable[[], object], name: str, max_memory: int | None,
@@ -55,7 +76,7 @@ def _child(fn: Callable[[], object], name: str, max_memory: int | None,
         try:
             answer: tuple[str, object] = ("ok", fn())
         except MemoryError:
-            answer = ("error", too_large(name, max_memory))
+            answer = ("error", too_large(name, max_memory, page=reading_page()))
         except CsrscanError as exc:
             answer = ("error", _portable(exc))
         except BaseException as exc:  # a bug: the parent raises it as an internal error
@@ -98,7 +119,7 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 def _wait(reader: BinaryIO, pid: int, name: str, max_memory: int | None,
-          timeout: float | None) -> Any:
+          timeout: float | None, mark: PageMark) -> Any:
     answered = False
     data = b""
     try:
@@ -113,7 +134,7 @@ def _wait(reader: BinaryIO, pid: int, name: str, max_memory: int | None,
         _, status = os.waitpid(pid, 0)
     if not data:
         if os.WIFSIGNALED(status):
-            raise died(name, max_memory, os.WTERMSIG(status))
+            raise died(name, max_memory, os.WTERMSIG(status), mark.get())
         raise InputError(f"the reader ended without an answer (exit {os.WEXITSTATUS(status)})",
                          path=name)
     kind, value = pickle.loads(data)

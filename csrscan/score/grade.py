@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from csrscan import regexcache
 from csrscan.models import Grading, Strength
-from csrscan.text.guard import Guarded
+from csrscan.text.guard import REGEX_BUDGET, Budget, Guarded, budgeted_compile, over_budget
 
 _SHORT_NAME = regexcache.compile(
     r"[(（]\s*(?:以下)?简称\s*[:：]?\s*[“\"'「『]([^”\"'」』]{2,12})[”\"'」』]")
@@ -38,13 +38,17 @@ class Grader:
     target: Rules
     past: Rules
     others: Rules
-    other_names: re.Pattern[str] | None
+    other_names: re.Pattern[str] | _BudgetedNames | None
 
 
-def _one(patterns: Sequence[str]) -> Rules:
+def _one(patterns: Sequence[str], budget: Budget | None = None) -> Rules:
     """The patterns as one guarded alternation; or each on its own when the
     alternation has no guard but its parts do (an anchored ^… pattern among
-    others would make every sentence run all of them)."""
+    others would make every sentence run all of them). A user pack's
+    (`budget`) each on its own, under the time budget: an error names the
+    pattern at fault."""
+    if budget is not None:
+        return tuple(Guarded(p, budget=budget) for p in patterns)
     if len(patterns) <= 1:
         return tuple(map(Guarded, patterns))
     joined = Guarded("|".join(f"(?:{p})" for p in patterns))
@@ -78,19 +82,45 @@ def grader(grading: Grading) -> Grader:
 @lru_cache(maxsize=16)
 def _compile(grading: Grading) -> Grader:
     unit = f"(?:{_words(grading.units)})" if grading.units else "(?!)"
+
+    def budget(key: str) -> Budget | None:  # a user pack's key: under the time budget
+        return (grading.guarded_by, f"grading.{key}") if key in grading.guarded else None
     return Grader(
         subjects=grading.subjects,
         # each on its own: each starts with its own characters or has its own guard
-        figures=tuple(Guarded(p.replace("{unit}", unit)) for p in grading.figures),
-        zero=_one(grading.zero),
+        figures=tuple(Guarded(p.replace("{unit}", unit), budget=budget("figures"))
+                      for p in grading.figures),
+        zero=_one(grading.zero, budget("zero")),
         measure=_one([_words(grading.measure)] if grading.measure else ()),
-        normative=_one(grading.normative),
-        gap=_one(grading.gap),
-        target=_one(grading.target),
-        past=_one(grading.past),
-        others=_one(grading.others),
-        other_names=regexcache.compile("|".join(f"(?:{p})" for p in grading.other_names))
-        if grading.other_names else None)
+        normative=_one(grading.normative, budget("normative")),
+        gap=_one(grading.gap, budget("gap")),
+        target=_one(grading.target, budget("target")),
+        past=_one(grading.past, budget("past")),
+        others=_one(grading.others, budget("others")),
+        other_names=_other_names(grading.other_names, budget("other_names")))
+
+
+class _BudgetedNames:
+    """A user pack's `other_names` alternation: `sub` under the time budget."""
+
+    def __init__(self, pattern: str, budget: Budget) -> None:
+        self.pattern, self.budget = pattern, budget
+        self.regex = budgeted_compile(pattern)
+
+    def sub(self, repl: str, text: str) -> str:
+        try:
+            return str(self.regex.sub(repl, text, timeout=REGEX_BUDGET))
+        except TimeoutError:
+            raise over_budget(self.pattern, self.budget, text) from None
+
+
+def _other_names(patterns: Sequence[str], budget: Budget | None
+                 ) -> re.Pattern[str] | _BudgetedNames | None:
+    if not patterns:
+        return None
+    if budget is not None:  # one alternation still: `sub` marks every name at once
+        return _BudgetedNames("|".join(f"(?:{p})" for p in patterns), budget)
+    return regexcache.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 # a short name given to a document or a rule (以下简称“报告”, “指引”) is not

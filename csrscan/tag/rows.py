@@ -96,7 +96,10 @@ def _sentence_cells(facts: FileFacts, s: Sentence, grading: Grading) -> dict[str
 def csv_lines(rows: Iterable[dict[str, Any]]) -> str:
     """Rows as CSV text without a header; booleans 1/0, None (an unknown year, no
     boilerplate flag) empty, as the csv module writes None; terms joined by
-    TERM_SEP (a term may hold a space: `iso 27001`)."""
+    TERM_SEP (a term may hold a space: `iso 27001`); text that a spreadsheet
+    would run as a formula prefixed with `'` (compare/formats/cells.py)."""
+    from csrscan.compare.formats.cells import csv_row
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     for row in rows:
@@ -105,7 +108,7 @@ def csv_lines(rows: Iterable[dict[str, Any]]) -> str:
         for i in _BOOLEAN_AT:
             if cells[i] is not None:
                 cells[i] = 1 if cells[i] else 0
-        writer.writerow(cells)
+        writer.writerow(csv_row(cells))  # a quoted "=…" never runs as a formula
     return buf.getvalue()
 
 

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from csrscan import regexcache
+from csrscan.errors import RuleError
 
 try:  # Python's own regex parser: `re._parser` from 3.11, `sre_parse` before
     _p, _c = importlib.import_module("re._parser"), importlib.import_module("re._constants")
@@ -27,18 +28,30 @@ DIGIT = "\\d"  # \d in a class: a figure's pattern needs a digit
 Chars = frozenset[str]
 
 
+REGEX_BUDGET = 1.0  # seconds one search of a user pack's regex may take (as match/compiled.py)
+Budget = tuple[str, str]  # a user pack's file and key, named when a search runs out of time
+
+
 class Guarded:
-    """`search(text)`: the regex matches; its guard is tried first."""
+    """`search(text)`: the regex matches; its guard is tried first.
 
-    __slots__ = ("_guard", "_regex", "guard", "pattern", "regex")
+    With a `budget` (a user pack's pattern: its file and key) the regex runs
+    on the `regex` module with a timeout: `(a+)+$` backtracks exponentially on
+    a long line, and past REGEX_BUDGET the scan stops with a RuleError naming
+    the file, key and pattern. The built-in pack's patterns run on `re`."""
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    __slots__ = ("_guard", "_regex", "budget", "guard", "pattern", "regex")
+
+    def __init__(self, pattern: str, flags: int = 0, budget: Budget | None = None) -> None:
         self.pattern = pattern
-        self.regex = regexcache.compile(pattern, flags)  # pack vocabulary: slow to compile
+        self.budget = budget
+        # the pack's vocabulary: slow to compile, kept compiled on disk (regexcache)
+        self.regex: Any = regexcache.compile(pattern, flags) if budget is None \
+            else budgeted_compile(pattern, flags)
         chars = guard_chars(pattern)
         self.guard = None if chars is None else regexcache.compile(_char_class(chars), flags)
         # bound methods: this runs on every graded sentence
-        self._regex = self.regex.search
+        self._regex = self.regex.search if budget is None else self._budgeted
         self._guard = self.guard.search if self.guard is not None else None
 
     def search(self, text: str) -> bool:
@@ -46,6 +59,26 @@ class Guarded:
         if guard is not None and guard(text) is None:
             return False
         return self._regex(text) is not None
+
+    def _budgeted(self, text: str) -> Any:
+        try:
+            return self.regex.search(text, timeout=REGEX_BUDGET)
+        except TimeoutError:
+            raise over_budget(self.pattern, self.budget or ("", ""), text) from None
+
+
+def budgeted_compile(pattern: str, flags: int = 0) -> Any:
+    """`pattern` on the `regex` module, whose searches take a timeout."""
+    import regex  # lazy: only user packs' patterns use it
+
+    return regex.compile(pattern, flags | regex.VERSION0)  # VERSION0: the syntax of `re`
+
+
+def over_budget(pattern: str, budget: Budget, text: str) -> RuleError:
+    file, key = budget
+    return RuleError(f"regex {pattern!r} ran past its budget of {REGEX_BUDGET:g} s on one "
+                     f"sentence of {len(text)} characters (nested quantifiers such as (a+)+ "
+                     "backtrack without end; rewrite it)", path=file or None, key=key or None)
 
 
 def _char_class(chars: Chars) -> str:

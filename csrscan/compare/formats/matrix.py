@@ -34,11 +34,13 @@ def row_cells(row: Row, matrix: Matrix | None = None) -> list[Any]:
 
 
 def render_csv(matrix: Matrix) -> str:
+    from csrscan.compare.formats.cells import csv_row
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header(matrix))
+    writer.writerow(csv_row(header(matrix)))
     for row in matrix.rows:
-        writer.writerow(row_cells(row, matrix))
+        writer.writerow(csv_row(row_cells(row, matrix)))
     return buf.getvalue()
 
 

@@ -54,6 +54,11 @@
   });
 
   function csvField(v) {
+    // text a spreadsheet would run as a formula gets a leading ' (as compare -f csv:
+    // compare/formats/cells.py); a number, even negative, stays a number
+    if (/^[=+\-@\t\r]/.test(v) && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$/.test(v)) {
+      v = "'" + v;
+    }
     return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
   }
   function visibleCsv() {
