@@ -201,9 +201,12 @@ def machine_parallelism(env: dict[str, str], runs: int = 3) -> float:
 
 def jobs_speedup(label: str, cmd_for: Callable[[int], list[str]], runs: int,
                  env: dict[str, str]) -> dict[str, float]:
+    """Runs alternate (jobs 1, jobs 2, jobs 1, ...) so that drift hits both alike;
+    medians, spread and the load average over the runs (other sessions share the box)."""
     walls: dict[int, list[float]] = {1: [], 2: []}
     cpus: dict[int, list[float]] = {1: [], 2: []}
     rss: dict[int, float] = {1: 0.0, 2: 0.0}
+    loads = [os.getloadavg()[0]]
     for _ in range(runs):
         for jobs in (1, 2):
             r = run(cmd_for(jobs), env)
@@ -214,13 +217,16 @@ def jobs_speedup(label: str, cmd_for: Callable[[int], list[str]], runs: int,
             walls[jobs].append(r.wall)
             cpus[jobs].append(r.cpu)
             rss[jobs] = max(rss[jobs], r.rss_mib)
+            loads.append(os.getloadavg()[0])
     one, two = median(walls[1]), median(walls[2])
+    spread = " / ".join(f"jobs {j} {min(walls[j]):.2f}–{max(walls[j]):.2f} s" for j in (1, 2))
     print(f"{label}: jobs 1 {one:.2f} s (cpu {median(cpus[1]):.2f}), jobs 2 {two:.2f} s "
           f"(cpu {median(cpus[2]):.2f}), throughput ×{one / two:.2f} "
           f"(target ≥ {JOBS_MIN_SPEEDUP}) {verdict(one / two >= JOBS_MIN_SPEEDUP)}; "
-          f"peak RSS of one process {rss[1]:.0f} / {rss[2]:.0f} MiB; "
-          f"load average now {os.getloadavg()[0]:.2f}", flush=True)
-    return {"jobs1": one, "jobs2": two, "speedup": one / two}
+          f"spread {spread}; peak RSS of one process {rss[1]:.0f} / {rss[2]:.0f} MiB; "
+          f"load average {min(loads):.2f}–{max(loads):.2f}", flush=True)
+    return {"jobs1": one, "jobs2": two, "speedup": one / two, "load_min": min(loads),
+            "load_max": max(loads)}
 
 
 def corpus_files(dirs: Sequence[Path]) -> list[Path]:
