@@ -106,6 +106,7 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
     startup_failures = [0]
 
     forks = ctx.get_start_method() == "fork"
+    frozen_by_caller = gc.get_freeze_count() > 0  # then the caller unfreezes, not we
 
     def spawn() -> _Slot:
         parent, child = ctx.Pipe(duplex=True)
@@ -162,7 +163,7 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
                 slot.proc.kill()
             slot.proc.join(timeout=5)
             slot.conn.close()
-        if forks:
+        if forks and not frozen_by_caller:
             gc.unfreeze()  # the caller's heap as it was
 
 
