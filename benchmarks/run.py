@@ -171,6 +171,18 @@ def batch_figures(files: Sequence[Path], runs: int, env: dict[str, str]) -> dict
 
 
 SPIN = "s = 0\nfor i in range(15_000_000):\n    s += i\n"
+# a fixed pure-Python workload: its wall time says how fast the box is today (shared
+# boxes vary 2-3x from day to day), so that figures of different days can be compared
+BOX_SPEED = "s = 0\nfor i in range(2_000_000):\n    s += i * i % 7\n"
+
+
+def box_speed(env: dict[str, str], runs: int = 5) -> dict[str, float]:
+    """Control: median wall of a fixed pure-Python loop and of `python -c "import click"`."""
+    out = {}
+    for label, code in (("loop", BOX_SPEED), ("import click", "import click")):
+        out[label] = median([run([sys.executable, "-c", code], env).wall for _ in range(runs)])
+    out["load"] = os.getloadavg()[0]
+    return out
 
 
 def machine_parallelism(env: dict[str, str], runs: int = 3) -> float:
@@ -189,9 +201,12 @@ def machine_parallelism(env: dict[str, str], runs: int = 3) -> float:
 
 def jobs_speedup(label: str, cmd_for: Callable[[int], list[str]], runs: int,
                  env: dict[str, str]) -> dict[str, float]:
+    """Runs alternate (jobs 1, jobs 2, jobs 1, ...) so that drift hits both alike;
+    medians, spread and the load average over the runs (other sessions share the box)."""
     walls: dict[int, list[float]] = {1: [], 2: []}
     cpus: dict[int, list[float]] = {1: [], 2: []}
     rss: dict[int, float] = {1: 0.0, 2: 0.0}
+    loads = [os.getloadavg()[0]]
     for _ in range(runs):
         for jobs in (1, 2):
             r = run(cmd_for(jobs), env)
@@ -202,13 +217,16 @@ def jobs_speedup(label: str, cmd_for: Callable[[int], list[str]], runs: int,
             walls[jobs].append(r.wall)
             cpus[jobs].append(r.cpu)
             rss[jobs] = max(rss[jobs], r.rss_mib)
+            loads.append(os.getloadavg()[0])
     one, two = median(walls[1]), median(walls[2])
+    spread = " / ".join(f"jobs {j} {min(walls[j]):.2f}–{max(walls[j]):.2f} s" for j in (1, 2))
     print(f"{label}: jobs 1 {one:.2f} s (cpu {median(cpus[1]):.2f}), jobs 2 {two:.2f} s "
           f"(cpu {median(cpus[2]):.2f}), throughput ×{one / two:.2f} "
           f"(target ≥ {JOBS_MIN_SPEEDUP}) {verdict(one / two >= JOBS_MIN_SPEEDUP)}; "
-          f"peak RSS of one process {rss[1]:.0f} / {rss[2]:.0f} MiB; "
-          f"load average now {os.getloadavg()[0]:.2f}", flush=True)
-    return {"jobs1": one, "jobs2": two, "speedup": one / two}
+          f"spread {spread}; peak RSS of one process {rss[1]:.0f} / {rss[2]:.0f} MiB; "
+          f"load average {min(loads):.2f}–{max(loads):.2f}", flush=True)
+    return {"jobs1": one, "jobs2": two, "speedup": one / two, "load_min": min(loads),
+            "load_max": max(loads)}
 
 
 def corpus_files(dirs: Sequence[Path]) -> list[Path]:
@@ -238,10 +256,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = csrscan_env(args.root.resolve())
     longs, batch, font = build_all(args.rebuild, (1, 100, 300, 1000))
     font_note = f"embedded {font.path}" if font.embedded else "STSong-Light (NOT embedded)"
+    speed = box_speed(env)
     print(f"csrscan from {args.root.resolve()}; python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; {runs} run(s) per "
-          f"figure (medians); font {font_note}", flush=True)
-    results: dict[str, object] = {"runs": runs, "font_embedded": font.embedded}
+          f"figure (medians); font {font_note}\nbox speed (control, median of 5): fixed "
+          f"Python loop {speed['loop']:.3f} s, `python -c \"import click\"` "
+          f"{speed['import click']:.3f} s", flush=True)
+    results: dict[str, object] = {"runs": runs, "font_embedded": font.embedded,
+                                  "box_speed": speed}
     results["startup"] = startup_figures(env)
     print("\n# long Chinese report (embedded font), `csrscan scan --format json`", flush=True)
     figs: dict[int, Figure] = {}
@@ -286,6 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "csrscan compare (real reports)",
             lambda j: csrscan_cmd("compare", "--jobs", str(j), "--no-cache", "--format",
                                   "json", str(REAL_BATCH)), runs, env)
+        results["real_batch_ceiling"] = machine_parallelism(env)
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                       encoding="utf-8")

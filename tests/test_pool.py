@@ -122,3 +122,71 @@ def test_several_workers_take_the_largest_files_first(tmp_path: Path,
     names = [[Path(p).name for p in items] for items in given]
     assert names[0] == ["a.txt", "b.txt", "c.txt", "d.txt", "gone.txt"]  # one worker: as given
     assert names[1] == ["b.txt", "d.txt", "c.txt", "a.txt", "gone.txt"]
+
+
+def frozen_objects(item: str) -> tuple[str, int]:
+    import gc
+
+    return item, gc.get_freeze_count()
+
+
+def test_forked_workers_leave_the_parents_objects_to_the_collector_untouched() -> None:
+    """gc.freeze() before fork: a worker's collections never walk (and so never copy)
+    the parent's heap; the caller's own collector is given back as it was."""
+    import gc
+
+    before = gc.get_freeze_count()
+    results = list(run_pool(frozen_objects, ["a", "b", "c"], jobs=2, timeout=None,
+                            start_method="fork"))
+    assert all(count > 0 for _, count in results)  # type: ignore[misc]
+    assert gc.get_freeze_count() == before
+
+
+WARM_THEN_SCAN = """
+import sys
+from csrscan.compare.batch import FileTask, JobSpec
+from csrscan.packs.select import select_pack
+task = FileTask(JobSpec(use_cache=False), select_pack(None, ()))
+task.warm()
+before = set(sys.modules)
+outcome = task(sys.argv[1])
+assert outcome.ok, outcome.error
+print(" ".join(sorted(m for m in set(sys.modules) - before if m.startswith("csrscan"))))
+"""
+
+
+def test_warm_loads_everything_a_files_scan_needs(tmp_path: Path) -> None:
+    """What the parent warms before forking is what a file needs: after warm(), the
+    first real file imports no csrscan module (each worker used to import identity,
+    the text reader and the report renderer on its first file)."""
+    import subprocess
+    import sys
+
+    report = tmp_path / "r.txt"
+    report.write_text("己股份有限公司\n2023年度社会责任报告\n本公司开展反洗钱培训12场，覆盖员工3,000人次。\n"
+                      "公司建立了信息安全管理体系。\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run([sys.executable, "-c", WARM_THEN_SCAN, str(report)], env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    assert run.stdout.strip() == ""
+
+
+def test_warm_runs_once_per_pack_and_forked_workers_inherit_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from csrscan.compare import batch
+    from csrscan.packs.select import select_pack
+
+    calls: list[str] = []
+    real = batch.scan_file
+    monkeypatch.setattr(batch, "_WARMED", [])
+    monkeypatch.setattr(batch, "scan_file",
+                        lambda path, spec, pack: calls.append(path) or real(path, spec, pack))
+    task = batch.FileTask(batch.JobSpec(use_cache=False), select_pack(None, ()))
+    task.warm()
+    task.warm()  # what a forked worker's initializer does: its parent warmed this pack
+    assert len(calls) == 1
+    import pickle
+
+    other = pickle.loads(pickle.dumps(task))  # what a spawned worker gets: another Pack
+    other.warm()
+    assert len(calls) == 2

@@ -195,6 +195,8 @@ def _research(full: Matrix, quality: bool, peers: bool,
 def _without_outputs(files: list[str], *outputs: Path | None) -> list[str]:
     """Never scan our own output (an HTML report written into the input folder)."""
     ours = {p.resolve() for p in outputs if p is not None}
+    if not ours:  # no output file: no path to resolve (a syscall or more per input file)
+        return files
     return [f for f in files if Path(f).resolve() not in ours]
 
 

@@ -25,6 +25,9 @@ from csrscan.models import Document, Pack, printable_path
 
 GLOB_CHARS = set("*?[")
 ERROR_SCHEMA = "csrscan.error/1"
+# the pack warmed last in this process: a forked worker inherits it, and so knows
+# that its parent did the work (a spawned worker unpickles another Pack: not in it)
+_WARMED: list[Pack] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,13 +148,27 @@ class FileTask:
     pack: Pack
 
     def warm(self) -> None:
-        """Compile the pack and load the tokenizer now, not inside a timed file."""
-        from csrscan.models import Document, Page
-        from csrscan.stages import document_to_report
+        """Do now, once, what a file's scan otherwise builds on its first file: the
+        compiled pack, the tokenizer, the imports and regexes of reading a file,
+        identity and the report dict. The pool's parent warms before it forks, so
+        its workers share all of it; without this each worker paid ~0.05 s CPU more
+        on its first file (measured: 60 real reports), a spawned worker runs it itself.
+        """
+        import contextlib
+        import tempfile
 
+        if any(p is self.pack for p in _WARMED):
+            return
         text = "".join(t for i in self.pack.indicators[:3] for p in i.patterns[:1]
                        for t in p.terms[:1]) or "warm"
-        document_to_report(Document("<warm>", "txt", "", (Page(1, text + "。"),)), self.pack)
+        # best effort: with no writable temp folder the first file pays instead
+        with contextlib.suppress(OSError), \
+                tempfile.TemporaryDirectory(prefix="csrscan-warm-") as folder:
+            path = os.path.join(folder, "warm.txt")
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(f"2020年度社会责任报告\n{text}。\n")
+            scan_file(path, replace(self.spec, use_cache=False), self.pack)
+        _WARMED[:] = [self.pack]  # the last one: a long-lived caller keeps no old pack
 
     def __call__(self, path: str) -> Outcome:
         return scan_file(path, self.spec, self.pack)

@@ -15,6 +15,7 @@ fork the parent runs it first, so each worker finds it done (cached).
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing as mp
 import signal
 import sys
@@ -104,10 +105,18 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
     slots: list[_Slot] = []
     startup_failures = [0]
 
+    forks = ctx.get_start_method() == "fork"
+    frozen_by_caller = gc.get_freeze_count() > 0  # then the caller unfreezes, not we
+
     def spawn() -> _Slot:
         parent, child = ctx.Pipe(duplex=True)
         proc = ctx.Process(target=_worker, args=(child, func, initializer, max_tasks, memory_limit),
                            daemon=True)
+        if forks:
+            # the parent's objects (compiled pack, tokenizer, modules) out of the
+            # collector's reach: a child's collections then never walk them, which
+            # would write their headers and copy every page they sit on
+            gc.freeze()
         proc.start()
         child.close()
         return _Slot(proc=proc, conn=parent)
@@ -154,6 +163,8 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
                 slot.proc.kill()
             slot.proc.join(timeout=5)
             slot.conn.close()
+        if forks and not frozen_by_caller:
+            gc.unfreeze()  # the caller's heap as it was
 
 
 def _receive(slot: _Slot, retire: Callable[[_Slot, bool], None], max_tasks: int
