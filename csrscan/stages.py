@@ -40,8 +40,9 @@ def document_to_report(doc: Document, pack: Pack, tap: Tap | None = None) -> Rep
     pages = document_to_normpages(doc)
     if not any(p.norm.strip() for p in pages):
         raise InputError("no usable text in the document", path=doc.path)
-    source = source_info(doc.path, doc.sha256, doc.format, len(doc.pages), doc.chars,
-                         script_of(pages), doc.encoding)
+    # a huge text's parts are all its page 1 (ingest/text_parts.py)
+    source = source_info(doc.path, doc.sha256, doc.format, len({p.number for p in doc.pages}),
+                         doc.chars, script_of(pages), doc.encoding)
     return make_report(source, doc.warnings, normpages_to_evidence(pages, pack, tap), pack,
                        han_share(pages))
 

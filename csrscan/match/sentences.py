@@ -39,6 +39,8 @@ Finding = tuple[str, tuple[str, ...], Strength]  # indicator id, matched terms, 
 Match = tuple[Finding, frozenset[int] | None]
 SentenceMatches = tuple[tuple[Match, ...], frozenset[int]]  # …, context words it holds
 RegexHits = dict[LazyRegex, re.Match[str]]
+Pending = tuple[Evidence, frozenset[int] | None]  # evidence, the context words it needs
+MEMO_SIZE = 1 << 12  # sentences whose matches are remembered (a few MB at most)
 _first = itemgetter(0)
 
 
@@ -52,10 +54,13 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     cp = compile_pack(pack)
     subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
     # what a sentence yields depends on its normalized text alone: a sentence
-    # repeated (boilerplate, a template) is matched once
+    # repeated (boilerplate, a template) is matched once; the memo forgets its
+    # oldest sentences past MEMO_SIZE, so a huge text does not keep all of them
     seen: dict[str, SentenceMatches] = {}
     found: list[Evidence] = []
-    paragraph: list[tuple[Sentence, tuple[Match, ...]]] = []
+    # the paragraph so far, as evidence (what it would keep anyway, not its
+    # sentences): a one-line text is one paragraph however long it is
+    paragraph: list[Pending] = []
     near: set[int] = set()  # the context words the paragraph holds so far
     last: Sentence | None = None
     for sentence in sentences:
@@ -65,9 +70,11 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
         last = sentence
         if sentence.context in COUNTED_CONTEXTS:
             if (hit := seen.get(sentence.norm)) is None:
+                if len(seen) >= MEMO_SIZE:
+                    del seen[next(iter(seen))]
                 hit = seen[sentence.norm] = sentence_matches(sentence.norm, cp, subjects)
             if hit[0]:
-                paragraph.append((sentence, hit[0]))
+                paragraph += _pending(sentence, hit[0])
             near.update(hit[1])
     return tuple(found + _resolved(paragraph, near))
 
@@ -78,15 +85,17 @@ def same_paragraph(before: Sentence, after: Sentence) -> bool:
     return after.page == before.page and after.start == before.end
 
 
-def _resolved(paragraph: list[tuple[Sentence, tuple[Match, ...]]], near: set[int]
-              ) -> list[Evidence]:
+def _pending(sentence: Sentence, matches: tuple[Match, ...]) -> list[Pending]:
+    """A sentence's findings as evidence, each with the context words its
+    paragraph must hold for it to count (None: none)."""
+    page, line, text, origin = sentence.page, sentence.line, sentence.text, sentence.origin
+    return [(Evidence(indicator, page, line, text, terms, strength, origin), need)
+            for (indicator, terms, strength), need in matches]
+
+
+def _resolved(paragraph: list[Pending], near: set[int]) -> list[Evidence]:
     """The paragraph's evidence: findings whose context words it holds."""
-    out: list[Evidence] = []
-    for sentence, matches in paragraph:
-        findings = tuple(f for f, need in matches if need is None or not need.isdisjoint(near))
-        if findings:
-            out += _evidence(sentence, findings)
-    return out
+    return [ev for ev, need in paragraph if need is None or not need.isdisjoint(near)]
 
 
 def drop_topic_lists(findings: tuple[Finding, ...], norm: str) -> tuple[Finding, ...]:
@@ -97,12 +106,6 @@ def drop_topic_lists(findings: tuple[Finding, ...], norm: str) -> tuple[Finding,
     if len(topics) >= LIST_MIN_TOPICS and len(norm) < LIST_CHARS_PER_TOPIC * len(topics):
         return ()
     return findings
-
-
-def _evidence(sentence: Sentence, findings: tuple[Finding, ...]) -> list[Evidence]:
-    page, line, text, origin = sentence.page, sentence.line, sentence.text, sentence.origin
-    return [Evidence(indicator, page, line, text, terms, strength, origin)
-            for indicator, terms, strength in findings]
 
 
 def sentence_matches(text: str, cp: CompiledPack, subjects: Sequence[str] = ()
