@@ -63,6 +63,9 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     paragraph: list[Pending] = []
     near: set[int] = set()  # the context words the paragraph holds so far
     last: Sentence | None = None
+    # one tuple for each set of matched terms, whatever the evidence holding it
+    # (a huge text has millions of pieces of evidence, and few such sets)
+    terms: dict[tuple[str, ...], tuple[str, ...]] = {}
     for sentence in sentences:
         if last is not None and not same_paragraph(last, sentence):
             found += _resolved(paragraph, near)
@@ -74,9 +77,10 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
                     del seen[next(iter(seen))]
                 hit = seen[sentence.norm] = sentence_matches(sentence.norm, cp, subjects)
             if hit[0]:
-                paragraph += _pending(sentence, hit[0])
+                paragraph += _pending(sentence, hit[0], terms)
             near.update(hit[1])
-    return tuple(found + _resolved(paragraph, near))
+    found += _resolved(paragraph, near)
+    return tuple(found)
 
 
 def same_paragraph(before: Sentence, after: Sentence) -> bool:
@@ -85,12 +89,24 @@ def same_paragraph(before: Sentence, after: Sentence) -> bool:
     return after.page == before.page and after.start == before.end
 
 
-def _pending(sentence: Sentence, matches: tuple[Match, ...]) -> list[Pending]:
+def _pending(sentence: Sentence, matches: tuple[Match, ...],
+             shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Pending]:
     """A sentence's findings as evidence, each with the context words its
-    paragraph must hold for it to count (None: none)."""
+    paragraph must hold for it to count (None: none); `shared` holds one tuple
+    of each set of terms."""
     page, line, text, origin = sentence.page, sentence.line, sentence.text, sentence.origin
-    return [(Evidence(indicator, page, line, text, terms, strength, origin), need)
-            for (indicator, terms, strength), need in matches]
+    return [(Evidence(indicator, page, line, text, _shared(terms, shared), strength, origin),
+             need) for (indicator, terms, strength), need in matches]
+
+
+def _shared(terms: tuple[str, ...], shared: dict[tuple[str, ...], tuple[str, ...]]
+            ) -> tuple[str, ...]:
+    # a regex's terms are the text it matched: sets past MEMO_SIZE are not kept
+    if (got := shared.get(terms)) is not None:
+        return got
+    if len(shared) < MEMO_SIZE:
+        shared[terms] = terms
+    return terms
 
 
 def _resolved(paragraph: list[Pending], near: set[int]) -> list[Evidence]:

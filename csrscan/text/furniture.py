@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from csrscan.text.noise import page_marker_lines
+from csrscan.text.noise import page_marker_lines, page_number_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,24 @@ def printed_pages(lines: Sequence[Line]) -> list[Sequence[Line]]:
     marks = page_marker_lines([ln.norm for ln in lines])
     cuts = [0, *marks, len(lines)]
     return [lines[a:b] for a, b in pairwise(cuts)]
+
+
+# a line as furniture_view shows it: not empty, no page number, not header-like,
+# and its key too long to count
+_ANY_LONG_LINE = "\0" * 81
+
+
+def furniture_view(lines: Sequence[Line]) -> list[Line]:
+    """The lines as printed_pages and edge_counts see them (their normalized text
+    only), long lines that can be no furniture all one string: a huge text's
+    lines, light to hold at once."""
+    return [Line(ln.number, "", _ANY_LONG_LINE if len(ln.norm) > len(_ANY_LONG_LINE)
+                 and _no_furniture(ln.norm) else ln.norm) for ln in lines]
+
+
+def _no_furniture(text: str) -> bool:
+    return bool(text.strip()) and not _header_like(text) and page_number_of(text) is None \
+        and len(_furniture_key(text)) > 80
 
 
 def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:

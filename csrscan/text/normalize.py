@@ -62,26 +62,15 @@ def normalize_term(term: str) -> str:
 
 
 def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
-    """Normalize every page of a document."""
+    """Normalize every page of a document (a huge text's parts: text.parts)."""
     pages = [page_to_lines(p) for p in doc.pages]
-    # text without page breaks: its page numbers say where the pages were (a
-    # huge text's parts, all page 1, are looked at as the one page they are)
+    # text without page breaks: its page numbers say where the pages were
     furniture = repeated_furniture(pages if doc.format == "pdf" else
-                                   [part for lines in _joined_parts(doc.pages, pages)
-                                    for part in printed_pages(lines)])
-    normed = []
-    for i, page in enumerate(doc.pages):
-        normed.append(clean_normpage(page, pages[i], furniture))
-        pages[i] = []  # its NormPage holds the text now
+                                   [part for lines in pages for part in printed_pages(lines)])
+    normed = [clean_normpage(page, lines, furniture)
+              for page, lines in zip(doc.pages, pages, strict=True)]
     carry_chain(normed)
     return tuple(normed)
-
-
-def _joined_parts(pages: Sequence[Page], lines: list[list[Line]]) -> list[list[Line]]:
-    """The lines of each page, those of a page's parts (text_parts) joined."""
-    if len(pages) < 2 or len({p.number for p in pages}) > 1:
-        return lines
-    return [[ln for part in lines for ln in part]]
 
 
 def clean_normpage(page: Page, lines: Sequence[Line], furniture: frozenset[str]) -> NormPage:
@@ -106,12 +95,9 @@ def clean_normpage(page: Page, lines: Sequence[Line], furniture: frozenset[str])
 
 
 def carry_chain(pages: list[NormPage], start: int = 1) -> None:
-    """Carry cut sentences back across the page breaks before pages[start:], in order.
-
-    Parts of one page (a huge text's, text_parts) stay apart: a part is bounded."""
+    """Carry cut sentences back across the page breaks before pages[start:], in order."""
     for i in range(start, len(pages)):
-        if pages[i - 1].number != pages[i].number:
-            pages[i - 1], pages[i] = carry_over(pages[i - 1], pages[i])
+        pages[i - 1], pages[i] = carry_over(pages[i - 1], pages[i])
 
 
 CARRY_MIN_CHARS = 20  # shorter open endings are titles and headings, not cut sentences

@@ -1,0 +1,32 @@
+"""A huge text's parts (ingest/text_parts.py) normalized one at a time.
+
+A text over the parts threshold is read as parts that all are its page 1; its
+stages take them one by one, so memory holds one part's normalized text, not
+the whole text's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from csrscan.models import NormPage, Page
+from csrscan.text.furniture import furniture_view, printed_pages, repeated_furniture
+from csrscan.text.normalize import clean_normpage, page_to_lines
+
+
+def is_parts(pages: Sequence[Page]) -> bool:
+    """The pages are the parts of one huge text (ingest/text_parts.py): all page 1."""
+    return len(pages) > 1 and all(p.number == pages[0].number for p in pages)
+
+
+def parts_to_normpages(parts: Sequence[Page]) -> Iterator[NormPage]:
+    """A huge text's parts normalized one at a time, as they are asked for.
+
+    Its furniture is that of the whole text (its lines are read twice: a
+    first pass keeps only what the furniture search looks at); a sentence cut
+    by a part's end is not carried over, so a part's text stays bounded."""
+    lines = [ln for part in parts for ln in furniture_view(page_to_lines(part))]
+    furniture = repeated_furniture(printed_pages(lines))
+    del lines
+    for part in parts:
+        yield clean_normpage(part, page_to_lines(part), furniture)
