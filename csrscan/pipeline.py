@@ -10,7 +10,7 @@ from csrscan.errors import CsrscanError
 from csrscan.ingest import IngestOptions, bytes_to_document, read_input, sniff_format
 from csrscan.models import Pack, Report
 from csrscan.packs.select import select_pack
-from csrscan.stages import document_to_report
+from csrscan.stages import held_to_report
 
 
 def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptions()
@@ -49,9 +49,9 @@ def _scan_held(held: list[bytes], name: str, pack: Pack, options: IngestOptions)
         report = scan_pdf(data, name, pack, options)
         if report is not None:
             return report
-    doc = bytes_to_document(data, name, options)
+    doc = [bytes_to_document(data, name, options)]
     del data
-    return document_to_report(doc, pack)
+    return held_to_report(doc, pack)
 
 
 def _embeds(data: bytes, options: IngestOptions) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import chain, islice
 
 from csrscan.errors import InputError
@@ -18,6 +19,7 @@ from csrscan.models import (
     Evidence,
     NormPage,
     Pack,
+    Page,
     Report,
     Sentence,
     SourceInfo,
@@ -48,7 +50,8 @@ def document_to_report(doc: Document, pack: Pack, tap: Tap | None = None) -> Rep
     """Run every stage after ingest on one document; `tap` sees every sentence
     as it is segmented (`csrscan tag` keeps them; a scan passes none)."""
     if is_parts(doc.pages):
-        return parts_to_report(doc, pack, tap)
+        source = source_info(doc.path, doc.sha256, doc.format, 1, doc.chars, "", doc.encoding)
+        return parts_to_report(source, doc.warnings, list(doc.pages), pack, tap)
     pages = document_to_normpages(doc)
     if not any(p.norm.strip() for p in pages):
         raise InputError("no usable text in the document", path=doc.path)
@@ -58,10 +61,24 @@ def document_to_report(doc: Document, pack: Pack, tap: Tap | None = None) -> Rep
                        han_share(pages))
 
 
-def parts_to_report(doc: Document, pack: Pack, tap: Tap | None = None) -> Report:
+def held_to_report(held: list[Document], pack: Pack) -> Report:
+    """document_to_report of the one document in `held`, which it empties: a huge
+    text's parts can then be let go one by one as they are read."""
+    doc = held.pop()
+    if not is_parts(doc.pages):
+        return document_to_report(doc, pack)
+    source = source_info(doc.path, doc.sha256, doc.format, 1, doc.chars, "", doc.encoding)
+    pages, warnings = list(doc.pages), doc.warnings
+    del doc
+    return parts_to_report(source, warnings, pages, pack)
+
+
+def parts_to_report(source: SourceInfo, warnings: Sequence[str], parts: list[Page],
+                    pack: Pack, tap: Tap | None = None) -> Report:
     """document_to_report of a huge text read in parts (ingest/text_parts.py): the
-    parts are normalized, segmented and matched one at a time, never all held."""
-    pages = parts_to_normpages(doc.pages)
+    parts are normalized, segmented and matched one at a time, never all held
+    (`parts` is emptied as they are read); `source.script` is found here."""
+    pages = parts_to_normpages(parts)
     front = deque(islice(pages, FRONT_PAGES))
     names = front_names(list(front))
     script, letters, usable = [0, 0], [0, 0], False
@@ -81,10 +98,9 @@ def parts_to_report(doc: Document, pack: Pack, tap: Tap | None = None) -> Report
 
     evidence = pages_to_evidence(counted(chain(drained(), pages)), pack, names, tap)
     if not usable:
-        raise InputError("no usable text in the document", path=doc.path)
-    source = source_info(doc.path, doc.sha256, doc.format, 1, doc.chars,
-                         script_from((script[0], script[1])), doc.encoding)
-    return make_report(source, doc.warnings, evidence, pack, han_share_of((letters[0], letters[1])))
+        raise InputError("no usable text in the document", path=source.path)
+    return make_report(replace(source, script=script_from((script[0], script[1]))), warnings,
+                       evidence, pack, han_share_of((letters[0], letters[1])))
 
 
 def source_info(path: str, sha256: str, fmt: str, pages: int, chars: int, script: str,

@@ -40,7 +40,8 @@ Match = tuple[Finding, frozenset[int] | None]
 SentenceMatches = tuple[tuple[Match, ...], frozenset[int]]  # …, context words it holds
 RegexHits = dict[LazyRegex, re.Match[str]]
 Pending = tuple[Evidence, frozenset[int] | None]  # evidence, the context words it needs
-MEMO_SIZE = 1 << 12  # sentences whose matches are remembered (a few MB at most)
+MEMO_WEIGHT = 4 << 20  # about the bytes of the matches remembered (_weight)
+SHARED_TERMS = 1 << 12  # sets of matched terms shared between pieces of evidence
 _first = itemgetter(0)
 
 
@@ -55,8 +56,9 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
     # what a sentence yields depends on its normalized text alone: a sentence
     # repeated (boilerplate, a template) is matched once; the memo forgets its
-    # oldest sentences past MEMO_SIZE, so a huge text does not keep all of them
+    # oldest sentences past MEMO_WEIGHT, so a huge text does not keep all of them
     seen: dict[str, SentenceMatches] = {}
+    weight = 0  # what the memo holds (_weight)
     found: list[Evidence] = []
     # the paragraph so far, as evidence (what it would keep anyway, not its
     # sentences): a one-line text is one paragraph however long it is
@@ -73,14 +75,29 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
         last = sentence
         if sentence.context in COUNTED_CONTEXTS:
             if (hit := seen.get(sentence.norm)) is None:
-                if len(seen) >= MEMO_SIZE:
-                    del seen[next(iter(seen))]
-                hit = seen[sentence.norm] = sentence_matches(sentence.norm, cp, subjects)
+                hit = sentence_matches(sentence.norm, cp, subjects)
+                weight += _remember(seen, sentence.norm, hit, weight)
             if hit[0]:
                 paragraph += _pending(sentence, hit[0], terms)
             near.update(hit[1])
     found += _resolved(paragraph, near)
     return tuple(found)
+
+
+def _remember(seen: dict[str, SentenceMatches], norm: str, hit: SentenceMatches,
+              weight: int) -> int:
+    """Memo `hit` for `norm`, the oldest let go past MEMO_WEIGHT: the weight added."""
+    added = _weight(norm, hit)
+    while seen and weight + added > MEMO_WEIGHT:
+        old = next(iter(seen))
+        added -= _weight(old, seen.pop(old))
+    seen[norm] = hit
+    return added
+
+
+def _weight(norm: str, hit: SentenceMatches) -> int:
+    # about the bytes a memo entry holds: its text, and a few tuples a finding
+    return 100 + len(norm) + 200 * len(hit[0])
 
 
 def same_paragraph(before: Sentence, after: Sentence) -> bool:
@@ -101,10 +118,10 @@ def _pending(sentence: Sentence, matches: tuple[Match, ...],
 
 def _shared(terms: tuple[str, ...], shared: dict[tuple[str, ...], tuple[str, ...]]
             ) -> tuple[str, ...]:
-    # a regex's terms are the text it matched: sets past MEMO_SIZE are not kept
+    # a regex's terms are the text it matched: sets past SHARED_TERMS are not kept
     if (got := shared.get(terms)) is not None:
         return got
-    if len(shared) < MEMO_SIZE:
+    if len(shared) < SHARED_TERMS:
         shared[terms] = terms
     return terms
 

@@ -19,8 +19,9 @@ def is_parts(pages: Sequence[Page]) -> bool:
     return len(pages) > 1 and all(p.number == pages[0].number for p in pages)
 
 
-def parts_to_normpages(parts: Sequence[Page]) -> Iterator[NormPage]:
-    """A huge text's parts normalized one at a time, as they are asked for.
+def parts_to_normpages(parts: list[Page]) -> Iterator[NormPage]:
+    """A huge text's parts normalized one at a time, as they are asked for;
+    `parts` is emptied as they are (its caller may hold the only reference).
 
     Its furniture is that of the whole text (its lines are read twice: a
     first pass keeps only what the furniture search looks at); a sentence cut
@@ -28,5 +29,7 @@ def parts_to_normpages(parts: Sequence[Page]) -> Iterator[NormPage]:
     lines = [ln for part in parts for ln in furniture_view(page_to_lines(part))]
     furniture = repeated_furniture(printed_pages(lines))
     del lines
-    for part in parts:
+    parts.reverse()
+    while parts:
+        part = parts.pop()
         yield clean_normpage(part, page_to_lines(part), furniture)
