@@ -66,9 +66,7 @@ def test_samples_render_as_json_dumps_does(name: str) -> None:
 
 
 def test_chunks_join_to_the_whole() -> None:
-    from csrscan.render.report import json_chunks
-
-    from csrscan.render.report import EVIDENCE_PER_CHUNK
+    from csrscan.render.report import EVIDENCE_PER_CHUNK, json_chunks
 
     report = odd_report()
     assert "".join(json_chunks(report)) == render_json(report)

@@ -1,0 +1,116 @@
+"""A huge text, whatever its line lengths, is read in bounded parts (issue #17
+item 1, #18 item 3): memory stays within 4x the input, line numbers stay the
+file's, and a text below the parts threshold reads as it always did."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from runutil import run_measured
+
+from csrscan.ingest import IngestOptions, bytes_to_document, text_parts
+from csrscan.ingest.text_parts import cut_parts, part_end
+from csrscan.packs.select import select_pack
+from csrscan.stages import document_to_report
+
+# sentences written for these tests
+SENTENCES = (
+    "本公司建立了绿色金融管理制度，{y}年绿色信贷余额达到{n}亿元。",
+    "我们持续开展消费者权益保护培训，全年累计培训员工{n}人次。",
+    "本行上线了可疑交易监测系统并完善反洗钱内部控制制度。",
+    "报告期内公司未发生重大数据安全事件，客户投诉处理率为{n}%。",
+    "公司向乡村振兴项目捐赠资金{n}万元，用于教育与医疗设施建设。",
+)
+RUN = "支持小微企业发展推进普惠金融体系建设加强员工培训保障客户权益提升风险管理水平"
+BASELINE_MIB = 80  # the interpreter, the pack and the tokenizer: a one-line scan's cost
+
+
+def one_line_text(size: int, seed: int = 3) -> str:
+    """About `size` bytes of report-like Chinese on one line: sentences, and runs
+    of hundreds of characters without any punctuation."""
+    rng = random.Random(seed)
+    pieces: list[str] = []
+    total = 0
+    while total < size:
+        if rng.random() < 0.15:
+            k = rng.randint(300, 3000)
+            piece = (RUN * (k // len(RUN) + 1))[:k]
+        else:
+            piece = rng.choice(SENTENCES).format(y=rng.randint(2016, 2030),
+                                                 n=rng.randint(1, 9999))
+        pieces.append(piece)
+        total += len(piece) * 3
+    return "".join(pieces)
+
+
+def test_a_huge_one_line_text_needs_at_most_4x_its_size(tmp_path: Path) -> None:
+    text = one_line_text(24 * 2**20)
+    path = tmp_path / "oneline.txt"
+    path.write_text(text, encoding="utf-8")
+    size_mib = path.stat().st_size / 2**20
+    run = run_measured(tmp_path, "scan", path.name, "-f", "json", "-o", "out.json",
+                       "--max-memory", "0", "-j", "1", timeout=300)
+    assert run.code == 0, run.stderr
+    # before: 229 MiB for these 24 MiB (the whole text held several times over); now 150
+    assert run.peak_mib <= 4 * size_mib + BASELINE_MIB, (run.peak_mib, size_mib)
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert report["source"]["pages"] == 1
+    assert report["source"]["chars"] == len(text)
+    evidence = [e for t in report["topics"] for i in t["indicators"] for e in i["evidence"]]
+    assert len(evidence) > 10_000
+    assert {(e["page"], e["line"]) for e in evidence} == {(1, 1)}
+    assert all(e["text"] in text for e in evidence[::997])
+
+
+def test_parts_keep_the_files_line_numbers(small_parts: int,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("csrscan.ingest.text.PARTS_FROM_BYTES", 10_000)
+    rng = random.Random(5)
+    lines = [rng.choice(SENTENCES).format(y=2020, n=i) for i in range(2000)]
+    lines[700] = "".join(lines[700:760])  # a line longer than a part: cut inside it
+    data = "\n".join(lines).encode("utf-8")
+    doc = bytes_to_document(data, "huge.txt", IngestOptions())
+    assert len(doc.pages) > 100 and {p.number for p in doc.pages} == {1}
+    assert "".join(p.text for p in doc.pages) == data.decode("utf-8")
+    report = document_to_report(doc, select_pack(None))
+    evidence = [e for t in report.topics for r in t.indicators for e in r.evidence]
+    assert len({e.line for e in evidence}) > 1000
+    assert all(e.text in lines[e.line - 1] for e in evidence)
+    assert report.source.pages == 1 and report.source.chars == len(data.decode("utf-8"))
+
+
+def test_a_text_below_the_threshold_is_one_page() -> None:
+    data = ("本公司建立了绿色金融管理制度。" * 1000).encode("utf-8")
+    doc = bytes_to_document(data, "small.txt", IngestOptions())
+    assert len(doc.pages) == 1 and doc.pages[0].first_line == 1
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(text_parts, "PART_CHARS", 100)
+    monkeypatch.setattr(text_parts, "_CUT_FROM", 50)
+    return 100
+
+
+@pytest.mark.parametrize(("buffer", "cut"), [
+    ("甲" * 60 + "\n" + "乙。" * 30 + " " + "丙" * 100, 61),     # a line break first
+    ("甲" * 60 + "乙。”" + "丙 " * 40 + "丁" * 100, 63),  # then a sentence's end
+    ("甲" * 60 + "乙 " + "丙" * 100, 62),                         # then a space
+    ("甲" * 200, 100),                                            # else at the limit
+    ("甲" * 99 + "\r\n" + "乙" * 100, 99),                        # never inside CR LF
+])
+def test_where_a_part_ends(small_parts: int, buffer: str, cut: int) -> None:
+    assert part_end(buffer) == cut
+
+
+def test_parts_are_bounded_and_join_to_the_text(small_parts: int) -> None:
+    rng = random.Random(9)
+    text = "".join(rng.choice(["甲", "乙。", " ", "\n", "丙丁戊"]) for _ in range(5000))
+    pieces = [text[i:i + 37] for i in range(0, len(text), 37)]
+    parts = list(cut_parts(pieces))
+    assert "".join(parts) == text and not pieces
+    assert max(map(len, parts)) <= small_parts
+    assert min(map(len, parts[:-1])) >= small_parts // 2
