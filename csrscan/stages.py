@@ -50,8 +50,7 @@ def document_to_report(doc: Document, pack: Pack, tap: Tap | None = None) -> Rep
     """Run every stage after ingest on one document; `tap` sees every sentence
     as it is segmented (`csrscan tag` keeps them; a scan passes none)."""
     if is_parts(doc.pages):
-        source = source_info(doc.path, doc.sha256, doc.format, 1, doc.chars, "", doc.encoding)
-        return parts_to_report(source, doc.warnings, list(doc.pages), pack, tap)
+        return parts_to_report(*_parts_of(doc), pack, tap)
     pages = document_to_normpages(doc)
     if not any(p.norm.strip() for p in pages):
         raise InputError("no usable text in the document", path=doc.path)
@@ -67,10 +66,15 @@ def held_to_report(held: list[Document], pack: Pack) -> Report:
     doc = held.pop()
     if not is_parts(doc.pages):
         return document_to_report(doc, pack)
-    source = source_info(doc.path, doc.sha256, doc.format, 1, doc.chars, "", doc.encoding)
-    pages, warnings = list(doc.pages), doc.warnings
+    source, warnings, parts = _parts_of(doc)
     del doc
-    return parts_to_report(source, warnings, pages, pack)
+    return parts_to_report(source, warnings, parts, pack)
+
+
+def _parts_of(doc: Document) -> tuple[SourceInfo, tuple[str, ...], list[Page]]:
+    """A huge text's source info (its script not yet known), warnings and parts."""
+    return (source_info(doc.path, doc.sha256, doc.format, 1, doc.chars, "", doc.encoding),
+            doc.warnings, list(doc.pages))
 
 
 def parts_to_report(source: SourceInfo, warnings: Sequence[str], parts: list[Page],
