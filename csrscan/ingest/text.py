@@ -18,6 +18,7 @@ from csrscan.ingest.text_parts import (
     PARTS_FROM_BYTES,
     cut_parts,
     split_text,
+    steady_heap,
     text_pages,
     utf8_parts,
 )
@@ -62,6 +63,8 @@ def read_text(data: bytes, name: str, options: IngestOptions, *,
     """The whole file is page 1; page line N is file line N (CRLF -> LF).
 
     A huge file is read in parts that all are page 1 (see text_parts)."""
+    if len(data) > PARTS_FROM_BYTES:
+        steady_heap()
     if len(data) > PARTS_FROM_BYTES and not options.encoding:
         parts = utf8_parts(data)
         if parts is not None:
