@@ -114,3 +114,28 @@ def test_parts_are_bounded_and_join_to_the_text(small_parts: int) -> None:
     assert "".join(parts) == text and not pieces
     assert max(map(len, parts)) <= small_parts
     assert min(map(len, parts[:-1])) >= small_parts // 2
+
+
+@pytest.mark.parametrize("line", [
+    one_line_text(6000, seed=1),                                   # Chinese prose
+    "The bank issued 1,200 green loans in 2016 and trained staff. " * 40,
+    "２０１６年度" + "绿色信贷余额持续增长，較上年增加。" * 60,        # full-width, traditional
+])
+def test_a_long_line_told_without_normalizing_is_what_normalizing_shows(line: str) -> None:
+    from csrscan.models import Page
+    from csrscan.text.furniture import ANY_LONG_LINE, furniture_view, surely_no_furniture
+    from csrscan.text.normalize import page_to_lines
+
+    assert surely_no_furniture(line)
+    assert [ln.norm for ln in furniture_view(page_to_lines(Page(1, line)))] == [ANY_LONG_LINE]
+
+
+@pytest.mark.parametrize("line", [
+    "-" * 2000 + " 12 " + "-" * 10,             # a page number however long its rule
+    "目录" + "." * 2000,                          # few Han characters: its key may count
+    "第一章 绿色金融" + " " * 2000,
+])
+def test_a_long_line_that_may_be_furniture_is_normalized(line: str) -> None:
+    from csrscan.text.furniture import surely_no_furniture
+
+    assert not surely_no_furniture(line)

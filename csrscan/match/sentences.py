@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
@@ -57,7 +58,7 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     # what a sentence yields depends on its normalized text alone: a sentence
     # repeated (boilerplate, a template) is matched once; the memo forgets its
     # oldest sentences past MEMO_WEIGHT, so a huge text does not keep all of them
-    seen: dict[str, SentenceMatches] = {}
+    seen: OrderedDict[str, SentenceMatches] = OrderedDict()  # oldest first, let go in O(1)
     weight = 0  # what the memo holds (_weight)
     found: list[Evidence] = []
     # the paragraph so far, as evidence (what it would keep anyway, not its
@@ -84,13 +85,12 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     return tuple(found)
 
 
-def _remember(seen: dict[str, SentenceMatches], norm: str, hit: SentenceMatches,
+def _remember(seen: OrderedDict[str, SentenceMatches], norm: str, hit: SentenceMatches,
               weight: int) -> int:
     """Memo `hit` for `norm`, the oldest let go past MEMO_WEIGHT: the weight added."""
     added = _weight(norm, hit)
     while seen and weight + added > MEMO_WEIGHT:
-        old = next(iter(seen))
-        added -= _weight(old, seen.pop(old))
+        added -= _weight(*seen.popitem(last=False))
     seen[norm] = hit
     return added
 

@@ -10,13 +10,29 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from csrscan.models import NormPage, Page
-from csrscan.text.furniture import furniture_view, printed_pages, repeated_furniture
+from csrscan.text.furniture import (
+    ANY_LONG_LINE,
+    Line,
+    furniture_view,
+    printed_pages,
+    repeated_furniture,
+    surely_no_furniture,
+)
 from csrscan.text.normalize import clean_normpage, page_to_lines
 
 
 def is_parts(pages: Sequence[Page]) -> bool:
     """The pages are the parts of one huge text (ingest/text_parts.py): all page 1."""
     return len(pages) > 1 and all(p.number == pages[0].number for p in pages)
+
+
+def _view(part: Page) -> list[Line]:
+    """furniture_view of the part's lines; a part whose every line is long text
+    (a one-line text's) is not normalized for it."""
+    raw = part.text.split("\n")
+    if all(map(surely_no_furniture, raw)):
+        return [Line(part.first_line + i, "", ANY_LONG_LINE) for i in range(len(raw))]
+    return furniture_view(page_to_lines(part))
 
 
 def parts_to_normpages(parts: list[Page]) -> Iterator[NormPage]:
@@ -26,7 +42,7 @@ def parts_to_normpages(parts: list[Page]) -> Iterator[NormPage]:
     Its furniture is that of the whole text (its lines are read twice: a
     first pass keeps only what the furniture search looks at); a sentence cut
     by a part's end is not carried over, so a part's text stays bounded."""
-    lines = [ln for part in parts for ln in furniture_view(page_to_lines(part))]
+    lines = [ln for part in parts for ln in _view(part)]
     furniture = repeated_furniture(printed_pages(lines))
     del lines
     parts.reverse()
