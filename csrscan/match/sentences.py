@@ -56,9 +56,10 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     cp = compile_pack(pack)
     subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
     # what a sentence yields depends on its normalized text alone: a sentence
-    # repeated (boilerplate, a template) is matched once; the memo forgets its
-    # oldest sentences past MEMO_WEIGHT, so a huge text does not keep all of them
-    seen: OrderedDict[str, SentenceMatches] = OrderedDict()  # oldest first, let go in O(1)
+    # repeated (boilerplate, a template) is matched once; the memo forgets the
+    # sentences least recently seen past MEMO_WEIGHT, so a huge text does not
+    # keep all of them
+    seen: OrderedDict[str, SentenceMatches] = OrderedDict()  # least recently seen first
     weight = 0  # what the memo holds (_weight)
     found: list[Evidence] = []
     # the paragraph so far, as evidence (what it would keep anyway, not its
@@ -78,6 +79,8 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
             if (hit := seen.get(sentence.norm)) is None:
                 hit = sentence_matches(sentence.norm, cp, subjects)
                 weight += _remember(seen, sentence.norm, hit, weight)
+            else:
+                seen.move_to_end(sentence.norm)  # kept longest: what repeats most
             if hit[0]:
                 paragraph += _pending(sentence, hit[0], terms)
             near.update(hit[1])
@@ -87,7 +90,8 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
 
 def _remember(seen: OrderedDict[str, SentenceMatches], norm: str, hit: SentenceMatches,
               weight: int) -> int:
-    """Memo `hit` for `norm`, the oldest let go past MEMO_WEIGHT: the weight added."""
+    """Memo `hit` for `norm`, the least recently seen let go past MEMO_WEIGHT (in
+    O(1) each): the weight added."""
     added = _weight(norm, hit)
     while seen and weight + added > MEMO_WEIGHT:
         added -= _weight(*seen.popitem(last=False))

@@ -88,7 +88,7 @@ def surely_no_furniture(raw: str) -> bool:
     return han > 2 * 80 or (han < FURNITURE_MIN_HAN and len(_NOT_LETTER.sub("", raw)) > 2 * 80)
 
 
-SURE_MIN_CHARS = 1000
+SURE_MIN_CHARS = 2 * 80  # fewer characters cannot hold enough of either
 _NOT_LETTER = re.compile(r"[^A-Za-z]+")
 
 

@@ -27,12 +27,16 @@ def is_parts(pages: Sequence[Page]) -> bool:
 
 
 def _view(part: Page) -> list[Line]:
-    """furniture_view of the part's lines; a part whose every line is long text
-    (a one-line text's) is not normalized for it."""
+    """furniture_view of the part's lines; long lines of prose (a one-line
+    text's) are told from the raw text, only the others normalized for it."""
     raw = part.text.split("\n")
-    if all(map(surely_no_furniture, raw)):
+    sure = list(map(surely_no_furniture, raw))
+    if all(sure):
         return [Line(part.first_line + i, "", ANY_LONG_LINE) for i in range(len(raw))]
-    return furniture_view(page_to_lines(part))
+    others = [r for r, s in zip(raw, sure, strict=True) if not s]
+    view = iter(furniture_view(page_to_lines(Page(part.number, "\n".join(others)))))
+    return [Line(part.first_line + i, "", ANY_LONG_LINE if s else next(view).norm)
+            for i, s in enumerate(sure)]
 
 
 def parts_to_normpages(parts: list[Page]) -> Iterator[NormPage]:
