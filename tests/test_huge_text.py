@@ -139,3 +139,24 @@ def test_a_long_line_that_may_be_furniture_is_normalized(line: str) -> None:
     from csrscan.text.furniture import surely_no_furniture
 
     assert not surely_no_furniture(line)
+
+
+def test_running_headers_are_found_over_the_whole_text(small_parts: int,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from csrscan.text.parts import parts_to_normpages
+
+    monkeypatch.setattr("csrscan.ingest.text.PARTS_FROM_BYTES", 1000)
+    header = "某某银行二零一六年度可持续发展报告"
+    rng = random.Random(2)
+    words = ["绿色", "金融", "客户", "员工", "社区", "风险", "治理", "服务", "发展", "环境"]
+
+    def body(k: int) -> str:  # edge lines differ from page to page, as real ones do
+        return "".join(rng.sample(words, 6)) + "。" if k != 5 else SENTENCES[1].format(n=k)
+
+    pages = [f"{header}\n" + "\n".join(map(body, range(10))) + f"\n- {p} -"
+             for p in range(1, 31)]
+    doc = bytes_to_document("\n".join(pages).encode("utf-8"), "huge.txt", IngestOptions())
+    assert len(doc.pages) > 30  # parts cut through the printed pages
+    norms = [p.norm for p in parts_to_normpages(list(doc.pages))]
+    assert header not in "".join(norms) and "- 7 -" not in "".join(norms)
+    assert "培训员工" in "".join(norms)
