@@ -160,3 +160,18 @@ def test_running_headers_are_found_over_the_whole_text(small_parts: int,
     norms = [p.norm for p in parts_to_normpages(list(doc.pages))]
     assert header not in "".join(norms) and "- 7 -" not in "".join(norms)
     assert "培训员工" in "".join(norms)
+
+
+def test_the_memo_lets_go_of_the_least_recently_seen_within_its_budget() -> None:
+    from csrscan.match.memo import Memo, Shared
+
+    memo: Memo[int] = Memo(lambda key, value: len(key), budget=6)
+    memo.put("aa", 1)
+    memo.put("bb", 2)
+    assert memo.get("aa") == 1  # seen again: now the most recent
+    memo.put("cc", 3)
+    memo.put("dd", 4)  # 8 > 6: "bb", the least recently seen, goes
+    assert [memo.get(k) for k in ("aa", "bb", "cc", "dd")] == [1, None, 3, 4]
+    shared = Shared()
+    one, two = ("绿色", "金融"), tuple(["绿色", "金融"])
+    assert shared(one) is one and shared(two) is one

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
@@ -23,6 +22,7 @@ from csrscan.match.compiled import (
     warm_matcher,
     with_variants,
 )
+from csrscan.match.memo import Memo, Shared
 from csrscan.models import Evidence, Pack, Sentence, Strength
 from csrscan.score import grade as grading
 from csrscan.text.normalize import normalize_term
@@ -41,8 +41,6 @@ Match = tuple[Finding, frozenset[int] | None]
 SentenceMatches = tuple[tuple[Match, ...], frozenset[int]]  # …, context words it holds
 RegexHits = dict[LazyRegex, re.Match[str]]
 Pending = tuple[Evidence, frozenset[int] | None]  # evidence, the context words it needs
-MEMO_WEIGHT = 4 << 20  # about the bytes of the matches remembered (_weight)
-SHARED_TERMS = 1 << 12  # sets of matched terms shared between pieces of evidence
 _first = itemgetter(0)
 
 
@@ -56,20 +54,15 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     cp = compile_pack(pack)
     subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
     # what a sentence yields depends on its normalized text alone: a sentence
-    # repeated (boilerplate, a template) is matched once; the memo forgets the
-    # sentences least recently seen past MEMO_WEIGHT, so a huge text does not
-    # keep all of them
-    seen: OrderedDict[str, SentenceMatches] = OrderedDict()  # least recently seen first
-    weight = 0  # what the memo holds (_weight)
+    # repeated is matched once (within a bounded memo: match/memo.py)
+    seen: Memo[SentenceMatches] = Memo(_weight)
     found: list[Evidence] = []
     # the paragraph so far, as evidence (what it would keep anyway, not its
     # sentences): a one-line text is one paragraph however long it is
     paragraph: list[Pending] = []
     near: set[int] = set()  # the context words the paragraph holds so far
     last: Sentence | None = None
-    # one tuple for each set of matched terms, whatever the evidence holding it
-    # (a huge text has millions of pieces of evidence, and few such sets)
-    terms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    terms = Shared()  # a huge text has millions of pieces of evidence, few sets of terms
     for sentence in sentences:
         if last is not None and not same_paragraph(last, sentence):
             found += _resolved(paragraph, near)
@@ -78,25 +71,12 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
         if sentence.context in COUNTED_CONTEXTS:
             if (hit := seen.get(sentence.norm)) is None:
                 hit = sentence_matches(sentence.norm, cp, subjects)
-                weight += _remember(seen, sentence.norm, hit, weight)
-            else:
-                seen.move_to_end(sentence.norm)  # kept longest: what repeats most
+                seen.put(sentence.norm, hit)
             if hit[0]:
                 paragraph += _pending(sentence, hit[0], terms)
             near.update(hit[1])
     found += _resolved(paragraph, near)
     return tuple(found)
-
-
-def _remember(seen: OrderedDict[str, SentenceMatches], norm: str, hit: SentenceMatches,
-              weight: int) -> int:
-    """Memo `hit` for `norm`, the least recently seen let go past MEMO_WEIGHT (in
-    O(1) each): the weight added."""
-    added = _weight(norm, hit)
-    while seen and weight + added > MEMO_WEIGHT:
-        added -= _weight(*seen.popitem(last=False))
-    seen[norm] = hit
-    return added
 
 
 def _weight(norm: str, hit: SentenceMatches) -> int:
@@ -110,24 +90,13 @@ def same_paragraph(before: Sentence, after: Sentence) -> bool:
     return after.page == before.page and after.start == before.end
 
 
-def _pending(sentence: Sentence, matches: tuple[Match, ...],
-             shared: dict[tuple[str, ...], tuple[str, ...]]) -> list[Pending]:
+def _pending(sentence: Sentence, matches: tuple[Match, ...], shared: Shared
+             ) -> list[Pending]:
     """A sentence's findings as evidence, each with the context words its
-    paragraph must hold for it to count (None: none); `shared` holds one tuple
-    of each set of terms."""
+    paragraph must hold for it to count (None: none)."""
     page, line, text, origin = sentence.page, sentence.line, sentence.text, sentence.origin
-    return [(Evidence(indicator, page, line, text, _shared(terms, shared), strength, origin),
-             need) for (indicator, terms, strength), need in matches]
-
-
-def _shared(terms: tuple[str, ...], shared: dict[tuple[str, ...], tuple[str, ...]]
-            ) -> tuple[str, ...]:
-    # a regex's terms are the text it matched: sets past SHARED_TERMS are not kept
-    if (got := shared.get(terms)) is not None:
-        return got
-    if len(shared) < SHARED_TERMS:
-        shared[terms] = terms
-    return terms
+    return [(Evidence(indicator, page, line, text, shared(terms), strength, origin), need)
+            for (indicator, terms, strength), need in matches]
 
 
 def _resolved(paragraph: list[Pending], near: set[int]) -> list[Evidence]:
