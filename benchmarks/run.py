@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from inputs import OUT, build_all
 from measure import ROOT, Run, bare_cmd, csrscan_cmd, csrscan_env, median, run, tree_pss_mib
+from one_line import figure as one_line_figure
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 DEFAULT_CORPUS = (CORPUS / "pdf" / "cn", CORPUS / "pdf" / "en")
@@ -300,6 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n# batch of {len(batch)} varied reports (pdf/txt/md), load average "
               f"{os.getloadavg()[0]:.2f}", flush=True)
         results["batch"] = batch_figures(batch, runs, env)
+    print("\n# a 100 MB text on one line, `--max-memory 0 -j 1` (issue #18: ≤ 4× its size; "
+          "all variants: benchmarks/one_line.py)", flush=True)
+    results["one_line"] = one_line_figure("mix", 100, runs, env)
     reports = sorted(REAL_BATCH.glob("*.txt")) if REAL_BATCH.is_dir() else []
     if reports and not args.no_real_batch:
         print(f"\n# `compare` over the {len(reports)} real reports of {REAL_BATCH.name}",

@@ -10,7 +10,7 @@ from csrscan.errors import CsrscanError
 from csrscan.ingest import IngestOptions, bytes_to_document, read_input, sniff_format
 from csrscan.models import Pack, Report
 from csrscan.packs.select import select_pack
-from csrscan.stages import document_to_report
+from csrscan.stages import held_to_report
 
 
 def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptions()
@@ -26,15 +26,21 @@ def scan_bytes(data: bytes, name: str, pack: Pack,
 
     With `options.max_memory` or `options.timeout` the scan runs in a forked
     child held to them (`parallel.guard`): a bomb ends as a `LimitError`."""
+    # the bytes are handed on in a list that the scan empties: once read into a
+    # document they can be freed, where a huge text needs the room (in a guarded
+    # child its copy of the list is emptied, the parent's stays)
+    held = [data]
+    del data
     if options.max_memory is None and not options.timeout:
-        return _scan_bytes(data, name, pack, options)
+        return _scan_held(held, name, pack, options)
     from csrscan.parallel.guard import run_guarded
 
-    return run_guarded(lambda: _scan_bytes(data, name, pack, options), name,
+    return run_guarded(lambda: _scan_held(held, name, pack, options), name,
                        options.max_memory, options.timeout)
 
 
-def _scan_bytes(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report:
+def _scan_held(held: list[bytes], name: str, pack: Pack, options: IngestOptions) -> Report:
+    data = held.pop()
     if options.jobs > 1 and not options.ocr and len(data) <= options.max_bytes \
             and _is_pdf(data, name):  # else bytes_to_document says why
         from csrscan.parallel.split import scan_pdf  # lazy: only PDFs with --jobs > 1
@@ -42,7 +48,9 @@ def _scan_bytes(data: bytes, name: str, pack: Pack, options: IngestOptions) -> R
         report = scan_pdf(data, name, pack, options)
         if report is not None:
             return report
-    return document_to_report(bytes_to_document(data, name, options), pack)
+    doc = [bytes_to_document(data, name, options)]
+    del data
+    return held_to_report(doc, pack)
 
 
 def _is_pdf(data: bytes, name: str) -> bool:

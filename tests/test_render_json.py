@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -65,11 +66,19 @@ def test_samples_render_as_json_dumps_does(name: str) -> None:
 
 
 def test_chunks_join_to_the_whole() -> None:
-    from csrscan.render.report import json_chunks
+    from csrscan.render.report import EVIDENCE_PER_CHUNK, json_chunks
 
     report = odd_report()
     assert "".join(json_chunks(report)) == render_json(report)
-    assert len(list(json_chunks(report))) == 2 + len(report.topics)
+    # a huge text's thousands of quotes: no piece holds more than a bounded share
+    topic = report.topics[0]
+    many = topic.indicators[0].evidence * (EVIDENCE_PER_CHUNK // 2)
+    big = replace(report, topics=(replace(topic, indicators=(
+        replace(topic.indicators[0], evidence=many), *topic.indicators[1:])),))
+    chunks = list(json_chunks(big))
+    assert "".join(chunks) == json.dumps(report_to_dict(big), ensure_ascii=False) + "\n"
+    assert max(c.count('"ocr": ') for c in chunks) == EVIDENCE_PER_CHUNK
+    assert sum(c.count('"ocr": ') for c in chunks) == len(many) + len(topic.mentions)
 
 
 def test_without_quotes_only_the_quote_lists_are_empty() -> None:

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from csrscan.errors import EncodingError, InputError
 from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.quality import GOOD_SHARE, common_han_share, raw_common_share, sanitize
+from csrscan.ingest.text_parts import (
+    PARTS_FROM_BYTES,
+    cut_parts,
+    split_text,
+    steady_heap,
+    text_pages,
+    utf8_parts,
+)
 from csrscan.models import Document, Page
 
 # Detection candidates: Chinese encodings only (GBK/GB2312 are subsets of
@@ -52,7 +60,18 @@ def read_markdown(data: bytes, name: str, options: IngestOptions,
 
 def read_text(data: bytes, name: str, options: IngestOptions, *,
               markdown: bool) -> Document:
-    """The whole file is page 1; page line N is file line N (CRLF -> LF)."""
+    """The whole file is page 1; page line N is file line N (CRLF -> LF).
+
+    A huge file is read in parts that all are page 1 (see text_parts)."""
+    if len(data) > PARTS_FROM_BYTES:
+        steady_heap()
+    if len(data) > PARTS_FROM_BYTES and not options.encoding:
+        parts = utf8_parts(data)
+        if parts is not None:
+            encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+            pages = text_pages(parts, lambda part, first: _cleaned(part, name, markdown, first))
+            return Document(path=name, format="md" if markdown else "txt",
+                            sha256=sha256_hex(data), pages=pages, encoding=encoding)
     try:
         dec = decode(data, name, options.encoding)
     except EncodingError:
@@ -61,14 +80,30 @@ def read_text(data: bytes, name: str, options: IngestOptions, *,
             raise InputError("unknown binary format (not PDF, docx, HTML or text)",
                              path=name) from None
         raise
-    _refuse_binary(dec.text, name)
-    text = sanitize(dec.text)
+    encoding, warnings, text = dec.encoding, dec.warnings, dec.text
+    del dec  # the text alone: a huge one is not held twice
+    if len(data) > PARTS_FROM_BYTES:
+        pieces = split_text(text)
+        del text
+        pages = text_pages(cut_parts(pieces),
+                           lambda part, first: _cleaned(part, name, markdown, first))
+    else:
+        pages = (Page(1, _cleaned(text, name, markdown), "text", 1),)
+    return Document(path=name, format="md" if markdown else "txt",
+                    sha256=sha256_hex(data), pages=pages, encoding=encoding,
+                    warnings=warnings)
+
+
+def _cleaned(text: str, name: str, markdown: bool, first: bool = True) -> str:
+    """Decoded text (or one part of it) as the stages read it; the first
+    characters tell a binary file."""
+    if first:
+        _refuse_binary(text, name)
+    text = sanitize(text)
     if markdown:
         from csrscan.ingest.markdown import strip_markdown
         text = strip_markdown(text)
-    return Document(path=name, format="md" if markdown else "txt",
-                    sha256=sha256_hex(data), pages=(Page(1, text, "text", 1),),
-                    encoding=dec.encoding, warnings=dec.warnings)
+    return text
 
 
 def decode(data: bytes, name: str, override: str | None = None,

@@ -18,6 +18,7 @@ from csrscan.match.compiled import (
     warm_matcher,
     with_variants,
 )
+from csrscan.match.memo import Memo, Shared
 from csrscan.match.words import whole_word_hits
 from csrscan.models import Evidence, Pack, Sentence, Strength
 from csrscan.score import grade as grading
@@ -35,6 +36,7 @@ Finding = tuple[str, tuple[str, ...], Strength]  # indicator id, matched terms, 
 Match = tuple[Finding, frozenset[int] | None]
 SentenceMatches = tuple[tuple[Match, ...], frozenset[int]]  # …, context words it holds
 RegexHits = dict[LazyRegex, re.Match[str]]
+Pending = tuple[Evidence, frozenset[int] | None]  # evidence, the context words it needs
 _first = itemgetter(0)
 
 
@@ -48,12 +50,15 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
     cp = compile_pack(pack)
     subjects = cp.subjects + tuple(normalize_term(n) for n in own_names)
     # what a sentence yields depends on its normalized text alone: a sentence
-    # repeated (boilerplate, a template) is matched once
-    seen: dict[str, SentenceMatches] = {}
+    # repeated is matched once (within a bounded memo: match/memo.py)
+    seen: Memo[SentenceMatches] = Memo(_weight)
     found: list[Evidence] = []
-    paragraph: list[tuple[Sentence, tuple[Match, ...]]] = []
+    # the paragraph so far, as evidence (what it would keep anyway, not its
+    # sentences): a one-line text is one paragraph however long it is
+    paragraph: list[Pending] = []
     near: set[int] = set()  # the context words the paragraph holds so far
     last: Sentence | None = None
+    terms = Shared()  # a huge text has millions of pieces of evidence, few sets of terms
     for sentence in sentences:
         if last is not None and not same_paragraph(last, sentence):
             found += _resolved(paragraph, near)
@@ -61,11 +66,18 @@ def sentences_to_evidence(sentences: Iterable[Sentence], pack: Pack,
         last = sentence
         if sentence.context in COUNTED_CONTEXTS:
             if (hit := seen.get(sentence.norm)) is None:
-                hit = seen[sentence.norm] = sentence_matches(sentence.norm, cp, subjects)
+                hit = sentence_matches(sentence.norm, cp, subjects)
+                seen.put(sentence.norm, hit)
             if hit[0]:
-                paragraph.append((sentence, hit[0]))
+                paragraph += _pending(sentence, hit[0], terms)
             near.update(hit[1])
-    return tuple(found + _resolved(paragraph, near))
+    found += _resolved(paragraph, near)
+    return tuple(found)
+
+
+def _weight(norm: str, hit: SentenceMatches) -> int:
+    # about the bytes a memo entry holds: its text, and a few tuples a finding
+    return 100 + len(norm) + 200 * len(hit[0])
 
 
 def same_paragraph(before: Sentence, after: Sentence) -> bool:
@@ -74,15 +86,18 @@ def same_paragraph(before: Sentence, after: Sentence) -> bool:
     return after.page == before.page and after.start == before.end
 
 
-def _resolved(paragraph: list[tuple[Sentence, tuple[Match, ...]]], near: set[int]
-              ) -> list[Evidence]:
+def _pending(sentence: Sentence, matches: tuple[Match, ...], shared: Shared
+             ) -> list[Pending]:
+    """A sentence's findings as evidence, each with the context words its
+    paragraph must hold for it to count (None: none)."""
+    page, line, text, origin = sentence.page, sentence.line, sentence.text, sentence.origin
+    return [(Evidence(indicator, page, line, text, shared(terms), strength, origin), need)
+            for (indicator, terms, strength), need in matches]
+
+
+def _resolved(paragraph: list[Pending], near: set[int]) -> list[Evidence]:
     """The paragraph's evidence: findings whose context words it holds."""
-    out: list[Evidence] = []
-    for sentence, matches in paragraph:
-        findings = tuple(f for f, need in matches if need is None or not need.isdisjoint(near))
-        if findings:
-            out += _evidence(sentence, findings)
-    return out
+    return [ev for ev, need in paragraph if need is None or not need.isdisjoint(near)]
 
 
 def drop_topic_lists(findings: tuple[Finding, ...], norm: str) -> tuple[Finding, ...]:
@@ -93,12 +108,6 @@ def drop_topic_lists(findings: tuple[Finding, ...], norm: str) -> tuple[Finding,
     if len(topics) >= LIST_MIN_TOPICS and len(norm) < LIST_CHARS_PER_TOPIC * len(topics):
         return ()
     return findings
-
-
-def _evidence(sentence: Sentence, findings: tuple[Finding, ...]) -> list[Evidence]:
-    page, line, text, origin = sentence.page, sentence.line, sentence.text, sentence.origin
-    return [Evidence(indicator, page, line, text, terms, strength, origin)
-            for indicator, terms, strength in findings]
 
 
 def sentence_matches(text: str, cp: CompiledPack, subjects: Sequence[str] = ()

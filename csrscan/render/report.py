@@ -79,31 +79,42 @@ def render_json(report: Report) -> str:
 
 def json_chunks(report: Report, evidence: bool = True, all_evidence: bool = True
                 ) -> Iterator[str]:
-    """render_json's text in pieces of about a topic each: a writer that sends
-    them on one by one never holds the whole report text.
+    """render_json's text in pieces of at most EVIDENCE_PER_CHUNK quotes: a writer
+    that sends them on one by one never holds the whole report text (a huge
+    text's evidence is several times its size).
 
     The JSON contract always carries every quote: the flags, which scan's
     other formats take, change nothing here."""
     yield f'{_dumps(_report_head(report))[:-1]}, "topics": ['
     for i, topic in enumerate(report.topics):
-        yield f", {_topic_json(topic)}" if i else _topic_json(topic)
+        if i:
+            yield ", "
+        yield from _topic_chunks(topic)
     yield f'], {_dumps(_report_tail(report))[1:]}\n'
+
+
+EVIDENCE_PER_CHUNK = 1000
 
 
 def _dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _topic_json(topic: TopicResult) -> str:
-    indicators = ", ".join(map(_indicator_json, topic.indicators))
-    mentions = ", ".join(map(_evidence_json, topic.mentions))
-    return (f'{_dumps(_topic_head(topic))[:-1]}, "indicators": [{indicators}], '
-            f'"mentions": [{mentions}]}}')
+def _topic_chunks(topic: TopicResult) -> Iterator[str]:
+    yield f'{_dumps(_topic_head(topic))[:-1]}, "indicators": ['
+    for i, result in enumerate(topic.indicators):
+        yield f'{", " if i else ""}{_dumps(_indicator_head(result))[:-1]}, "evidence": ['
+        yield from _evidence_chunks(result.evidence)
+        yield "]}"
+    yield '], "mentions": ['
+    yield from _evidence_chunks(topic.mentions)
+    yield "]}"
 
 
-def _indicator_json(result: IndicatorResult) -> str:
-    evidence = ", ".join(map(_evidence_json, result.evidence))
-    return f'{_dumps(_indicator_head(result))[:-1]}, "evidence": [{evidence}]}}'
+def _evidence_chunks(evidence: tuple[Evidence, ...]) -> Iterator[str]:
+    for at in range(0, len(evidence), EVIDENCE_PER_CHUNK):
+        part = ", ".join(map(_evidence_json, evidence[at:at + EVIDENCE_PER_CHUNK]))
+        yield f", {part}" if at else part
 
 
 def _evidence_json(ev: Evidence) -> str:

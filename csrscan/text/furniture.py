@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from csrscan import regexcache
-from csrscan.text.noise import page_marker_lines
+from csrscan.text.noise import page_marker_lines, page_number_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,40 @@ def printed_pages(lines: Sequence[Line]) -> list[Sequence[Line]]:
     marks = page_marker_lines([ln.norm for ln in lines])
     cuts = [0, *marks, len(lines)]
     return [lines[a:b] for a, b in pairwise(cuts)]
+
+
+# a line as furniture_view shows it: not empty, no page number, not header-like,
+# and its key too long to count
+ANY_LONG_LINE = "\0" * 81
+
+
+def furniture_view(lines: Sequence[Line]) -> list[Line]:
+    """The lines as printed_pages and edge_counts see them (their normalized text
+    only), long lines that can be no furniture all one string: a huge text's
+    lines, light to hold at once."""
+    return [Line(ln.number, "", ANY_LONG_LINE if len(ln.norm) > len(ANY_LONG_LINE)
+                 and _no_furniture(ln.norm) else ln.norm) for ln in lines]
+
+
+def surely_no_furniture(raw: str) -> bool:
+    """A long line of a page's raw text that furniture_view would show as
+    ANY_LONG_LINE, told without normalizing it: hundreds of Han characters
+    (its key is them: too long to count), or hundreds of letters and hardly a
+    Han one (its key is the line); a page number or a header is far shorter.
+    Normalizing keeps both counts: it folds Han to Han and letters to letters."""
+    if len(raw) < SURE_MIN_CHARS:
+        return False
+    han = len(_NOT_HAN.sub("", raw))
+    return han > 2 * 80 or (han < FURNITURE_MIN_HAN and len(_NOT_LETTER.sub("", raw)) > 2 * 80)
+
+
+SURE_MIN_CHARS = 2 * 80  # fewer characters cannot hold enough of either
+_NOT_LETTER = re.compile(r"[^A-Za-z]+")
+
+
+def _no_furniture(text: str) -> bool:
+    return bool(text.strip()) and not _header_like(text) and page_number_of(text) is None \
+        and len(_furniture_key(text)) > 80
 
 
 def repeated_furniture(pages: Sequence[Sequence[Line]]) -> frozenset[str]:

@@ -62,7 +62,7 @@ def normalize_term(term: str) -> str:
 
 
 def document_to_normpages(doc: Document) -> tuple[NormPage, ...]:
-    """Normalize every page of a document."""
+    """Normalize every page of a document (a huge text's parts: text.parts)."""
     pages = [page_to_lines(p) for p in doc.pages]
     # text without page breaks: its page numbers say where the pages were
     furniture = repeated_furniture(pages if doc.format == "pdf" else
