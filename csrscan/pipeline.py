@@ -28,7 +28,7 @@ def scan_bytes(data: bytes, name: str, pack: Pack,
     child held to them (`parallel.guard`): a bomb ends as a `LimitError`."""
     # the bytes are handed on in a list that the scan empties: once read into a
     # document they can be freed, where a huge text needs the room (in a guarded
-    # child its copy of the list is emptied, the parent's stays)
+    # child its copy of the list is emptied, the parent's once the child runs)
     held = [data]
     del data
     if options.max_memory is None and not options.timeout:
@@ -36,7 +36,7 @@ def scan_bytes(data: bytes, name: str, pack: Pack,
     from csrscan.parallel.guard import run_guarded
 
     return run_guarded(lambda: _scan_held(held, name, pack, options), name,
-                       options.max_memory, options.timeout)
+                       options.max_memory, options.timeout, release=held.clear)
 
 
 def _scan_held(held: list[bytes], name: str, pack: Pack, options: IngestOptions) -> Report:

@@ -39,14 +39,19 @@ from csrscan.ingest.limits import (
 from csrscan.parallel import forked
 
 T = TypeVar("T")
+ANSWER_TOO_LARGE = 75  # the child's exit when its answer did not fit under the cap
 
 
 def run_guarded(fn: Callable[[], T], name: str, max_memory: int | None,
-                timeout: float | None, threaded: bool = False) -> T:
+                timeout: float | None, threaded: bool = False,
+                release: Callable[[], None] | None = None) -> T:
     """fn() in a child limited to `max_memory` bytes and `timeout` seconds.
 
     `threaded`: fork even though other threads run in this (daemonic) process:
-    a Dask worker's task, whose child only scans, answers and exits."""
+    a Dask worker's task, whose child only scans, answers and exits.
+    `release`: called in the parent once the child runs, to let go of what
+    only the child needs (the input's bytes: a huge text's copy would
+    otherwise sit in the parent beside the answer it reads)."""
     if max_memory is None and not timeout:
         return fn()
     if not (forked.can_fork() or (threaded and sys.platform == "linux")):
@@ -59,6 +64,8 @@ def run_guarded(fn: Callable[[], T], name: str, max_memory: int | None,
         watch_pages(mark)
         _child(fn, name, max_memory, os.fdopen(write_fd, "wb"))
     os.close(write_fd)
+    if release is not None:
+        release()
     try:
         with os.fdopen(read_fd, "rb") as reader:
             return _wait(reader, pid, name, max_memory, timeout, mark)  # type: ignore[no-any-return]
@@ -83,12 +90,12 @@ def _child(fn: Callable[[], object], name: str, max_memory: int | None,
             if os.environ.get("CSRSCAN_DEBUG"):  # the traceback is the child's
                 traceback.print_exc()
             answer = ("error", _portable(exc))
-        try:
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except MemoryError:
-            data = pickle.dumps(("error", too_large(name, max_memory)))
-        writer.write(data)
-        writer.flush()
+        try:  # streamed: the answer's pickle is never held whole beside the answer
+            pickle.dump(answer, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            writer.flush()
+        except MemoryError:  # the stream is cut short: the exit code says why
+            code = ANSWER_TOO_LARGE
+            return
     except BaseException as exc:  # the child's own plumbing failed: say how, if it can
         code = 1
         with contextlib.suppress(BaseException):
@@ -121,23 +128,28 @@ def _portable(exc: BaseException) -> BaseException:
 def _wait(reader: BinaryIO, pid: int, name: str, max_memory: int | None,
           timeout: float | None, mark: PageMark) -> Any:
     answered = False
-    data = b""
+    answer: tuple[str, Any] | None = None
     try:
         if not _readable(reader, timeout):
             raise timed_out(name, timeout or 0)
-        data = reader.read()  # to the end: the child closes its pipe as it exits
+        # unpickled as it streams in: the pickle's bytes are never held whole
+        # beside the objects they make (a huge text's answer is hundreds of MB)
+        with contextlib.suppress(EOFError, pickle.UnpicklingError):
+            answer = pickle.load(reader)
         answered = True
     finally:  # a timeout, or Ctrl-C in the parent: the child goes too
         if not answered:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
-    if not data:
+    if answer is None:  # nothing, or a pickle cut short: the child died answering
         if os.WIFSIGNALED(status):
             raise died(name, max_memory, os.WTERMSIG(status), mark.get())
+        if os.WEXITSTATUS(status) == ANSWER_TOO_LARGE:
+            raise too_large(name, max_memory)
         raise InputError(f"the reader ended without an answer (exit {os.WEXITSTATUS(status)})",
                          path=name)
-    kind, value = pickle.loads(data)
+    kind, value = answer
     if kind == "ok":
         return value
     raise value
