@@ -136,8 +136,10 @@ def normpages_to_evidence(pages: Sequence[NormPage], pack: Pack, tap: Tap | None
 def pages_to_evidence(pages: Iterable[NormPage], pack: Pack, names: tuple[str, ...],
                       tap: Tap | None = None) -> tuple[Evidence, ...]:
     # sentences streamed, never all held: they would double the text in memory
-    index = pack.grading.index  # the pack's index markers: not evidence
-    sentences = chain.from_iterable(page_to_sentences(page, index) for page in pages)
+    grading = pack.grading
+    index = grading.index  # the pack's index markers: not evidence
+    budget = (grading.guarded_by, "grading.index") if "index" in grading.guarded else None
+    sentences = chain.from_iterable(page_to_sentences(page, index, budget) for page in pages)
     return sentences_to_evidence(sentences if tap is None else _tapped(sentences, tap),
                                  pack, names)
 

@@ -27,7 +27,7 @@ def _message(key: str) -> re.Pattern[str]:
         " characters (nested quantifiers such as (a+)+ backtrack without end; rewrite it)\n"))
 
 
-@pytest.mark.parametrize("key", ["gap", "target", "figures"])
+@pytest.mark.parametrize("key", ["gap", "target", "figures", "index"])
 def test_a_hanging_grading_regex_stops_a_scan(tmp_path: Path, key: str) -> None:
     hostile.hanging_grading_pack(tmp_path, key, PATTERN)
     (tmp_path / "aaa.txt").write_text("a" * 30_399 + "#\n", encoding="utf-8")

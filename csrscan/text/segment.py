@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from csrscan.models import Context, NormPage, Sentence
-from csrscan.text.guard import Guarded
+from csrscan.text.guard import Budget, Guarded
 
 _TERMINATORS = "。！？!?；;"
 _CLOSERS = "”’」』)）\"'"
@@ -28,20 +28,21 @@ _HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|第[一二三�
                       r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,18}$")
 
 
-def normpages_to_sentences(pages: Sequence[NormPage], index: tuple[str, ...] = ()
-                           ) -> tuple[Sentence, ...]:
+def normpages_to_sentences(pages: Sequence[NormPage], index: tuple[str, ...] = (),
+                           budget: Budget | None = None) -> tuple[Sentence, ...]:
     """Split every page into located, context-tagged sentences.
 
     `index`: the pack's index-marker patterns (Grading.index).
     """
     return tuple(itertools.chain.from_iterable(
-        page_to_sentences(page, index) for page in pages))
+        page_to_sentences(page, index, budget) for page in pages))
 
 
-def page_to_sentences(page: NormPage, index: tuple[str, ...] = ()) -> Iterator[Sentence]:
+def page_to_sentences(page: NormPage, index: tuple[str, ...] = (),
+                      budget: Budget | None = None) -> Iterator[Sentence]:
     """Split one page on sentence punctuation and paragraph breaks."""
     text, orig, number, origin = page.norm, page.orig, page.number, page.origin
-    marker = index_marker(index)
+    marker = index_marker(index, budget)
     for m in _SENTENCE.finditer(text):
         for start, end in _pieces(text, *m.span()):
             norm = text[start:end]
@@ -51,12 +52,13 @@ def page_to_sentences(page: NormPage, index: tuple[str, ...] = ()) -> Iterator[S
 
 
 @lru_cache(maxsize=8)
-def index_marker(patterns: tuple[str, ...]) -> Guarded | None:
-    """The index-marker patterns as one regex that ignores case (None: no markers)."""
+def index_marker(patterns: tuple[str, ...], budget: Budget | None = None) -> Guarded | None:
+    """The index-marker patterns as one regex that ignores case (None: no markers);
+    `budget`: a user pack's file and key, whose regexes search under a time budget."""
     if not patterns:
         return None
     joined = patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
-    return Guarded(joined, re.IGNORECASE)
+    return Guarded(joined, re.IGNORECASE, budget)
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
