@@ -7,10 +7,10 @@ text yet quoted exactly as the report wrote it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from functools import cache
 
+from csrscan import regexcache
 from csrscan.models import Document, NormPage, Page
 from csrscan.text.furniture import Line as Line
 from csrscan.text.furniture import edge_counts as edge_counts
@@ -21,16 +21,16 @@ from csrscan.text.noise import drop_invisible, fold_ocr
 # Full-width ASCII → ASCII, ideographic space → space: one char for one char.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])[ \t]+(?=[{_HAN}])")
+_SPACE_BETWEEN_HAN = regexcache.compile(rf"(?<=[{_HAN}])[ \t]+(?=[{_HAN}])")
 # a line may wrap after a closing bracket or quote (…《目录》|和…), not after 。
-_ENDS_JOINABLE = re.compile(rf"[{_HAN}\w，、,（(“‘《》）)”’」』]$")
-_STARTS_JOINABLE = re.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
-_HAN_CHAR = re.compile(rf"[{_HAN}]")
-_FIGURE = re.compile(r"[-+]?[\d.,]+\s?%?")
-_ROW_CODE = re.compile(r"[A-Za-z]{1,5}[-.]?\d{1,3}(?:[.-]\d{1,3})*[a-z]?\s")
-_PAGE_REFS = re.compile(r"\s\d{1,3}(?:\s?[-,，、]\s?\d{1,3})*$")
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_ENDS_JOINABLE = regexcache.compile(rf"[{_HAN}\w，、,（(“‘《》）)”’」』]$")
+_STARTS_JOINABLE = regexcache.compile(rf"^[{_HAN}\w，、。；：,.;:）)”’》%]")
+_HAN_CHAR = regexcache.compile(rf"[{_HAN}]")
+_FIGURE = regexcache.compile(r"[-+]?[\d.,]+\s?%?")
+_ROW_CODE = regexcache.compile(r"[A-Za-z]{1,5}[-.]?\d{1,3}(?:[.-]\d{1,3})*[a-z]?\s")
+_PAGE_REFS = regexcache.compile(r"\s\d{1,3}(?:\s?[-,，、]\s?\d{1,3})*$")
+_HAN_RUN = regexcache.compile(r"[\u4e00-\u9fff]")
+_LETTER = regexcache.compile(r"[^\W\d_]")
 SCRIPT_SAMPLE = 400
 
 
@@ -102,7 +102,7 @@ def carry_chain(pages: list[NormPage], start: int = 1) -> None:
 
 CARRY_MIN_CHARS = 20  # shorter open endings are titles and headings, not cut sentences
 _OPEN_END = _ENDS_JOINABLE
-_SENTENCE_END = re.compile(r"[。！？!?；;]|\n")
+_SENTENCE_END = regexcache.compile(r"[。！？!?；;]|\n")
 
 
 def carry_over(prev: NormPage, nxt: NormPage) -> tuple[NormPage, NormPage]:
@@ -157,7 +157,7 @@ def _cut(orig: str, norm: str, spans: Sequence[tuple[int, int]]) -> tuple[str, s
     return "".join(orig[a:b] for a, b in keep), "".join(norm[a:b] for a, b in keep)
 
 
-_TAB_RUN = re.compile(r"^[ \t]*\t[ \t]*|(?<=\S)[ \t]*\t[ \t]*")
+_TAB_RUN = regexcache.compile(r"^[ \t]*\t[ \t]*|(?<=\S)[ \t]*\t[ \t]*")
 
 
 def _tidy_tabs(orig: str, norm: str) -> tuple[str, str]:

@@ -14,18 +14,21 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
+from csrscan import regexcache
 from csrscan.models import Context, NormPage, Sentence
 from csrscan.text.guard import Budget, Guarded
 
 _TERMINATORS = "。！？!?；;"
 _CLOSERS = "”’」』)）\"'"
-_SENTENCE = re.compile(rf"[^\n{_TERMINATORS}]*(?:[{_TERMINATORS}]+[{_CLOSERS}]*|\n|$)")
+_SENTENCE = regexcache.compile(rf"[^\n{_TERMINATORS}]*(?:[{_TERMINATORS}]+[{_CLOSERS}]*|\n|$)")
 MAX_SENTENCE = 400
-_TOC = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d{1,4}\s*$|^\S.{0,40}?\s{2,}\d{1,4}$")
+_TOC = regexcache.compile(
+    r"(\.{3,}|…{2,}|·{3,}|-{4,}|_{4,})\s*\d{1,4}\s*$|^\S.{0,40}?\s{2,}\d{1,4}$")
 _ENDS = _TERMINATORS + _CLOSERS + "，,：:"  # a heading ends in none of these
-_DIGIT = re.compile(r"\d")
-_HEADING = re.compile(r"^([一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分篇]|"
-                      r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,18}$")
+_DIGIT = regexcache.compile(r"\d")
+_HEADING = regexcache.compile(
+    r"^([一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分篇]|"
+    r"\(?[一二三四五六七八九十\d]{1,2}[).、]|\d{1,2}(\.\d{1,2})*\s)?.{0,18}$")
 
 
 def normpages_to_sentences(pages: Sequence[NormPage], index: tuple[str, ...] = (),
