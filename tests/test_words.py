@@ -171,3 +171,20 @@ def test_a_chinese_report_builds_it(tmp_path: Path) -> None:
     pdf = write_pdf(tmp_path / "zh.pdf", [lines[n::10] for n in range(10)])
     built, score = _scan_and_tell(pdf, 2)
     assert score > 0 and built is True
+
+
+def test_rjieba_itself_has_no_other_word_without_han() -> None:
+    """The premise checked on rjieba's own dictionary, not only on jieba's
+    file: no character outside U+4E00–U+9FFF is a word, and among short ASCII
+    strings only the listed ones are."""
+    import itertools
+    import string
+
+    engine = _jieba_class()()
+    singles = (chr(c) for c in range(0x20, 0x10000)
+               if not 0x4E00 <= c <= 0x9FFF and not 0xD800 <= c <= 0xDFFF)
+    assert [c for c in singles if engine.has_word(c)] == []
+    alphabet = string.ascii_letters + string.digits + "&#+.-_%"
+    short = ("".join(t) for n in (2, 3) for t in itertools.product(alphabet, repeat=n))
+    assert sorted(w for w in short if engine.has_word(w)) == sorted(
+        w for w in words.HANLESS_DICT_WORDS if len(w) <= 3)

@@ -1,9 +1,8 @@
 """PDF -> one Page per PDF page.
 
-Per page: the fast path is PDFium's text layer; if it fails the quality
-check (`ingest_quality.judge`: cid tokens, control characters, implausible
-Han characters) the page is re-read with pdfminer (`ingest_pdfminer`:
-slower, different font handling, over-printed fake bold dropped).  A page that
+Per page: PDFium's text layer; if it fails the quality check (quality.py:
+cid tokens, control characters, implausible Han) the page is re-read with
+pdfminer (pdf_pdfminer.py: slower, over-printed fake bold dropped). A page that
 fails both, or has no text layer, gets origin "none" and a warning, or is
 OCR'd with `--ocr`. Pages are opened and closed one at a time (memory stays
 flat on long reports). `max_pages`: a PDF with more pages is refused, not cut:

@@ -21,6 +21,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any, BinaryIO, TypeVar
@@ -40,6 +41,7 @@ from csrscan.parallel import forked
 
 T = TypeVar("T")
 ANSWER_TOO_LARGE = 75  # the child's exit when its answer did not fit under the cap
+GRACE = 1.0  # seconds a child whose answer ended short may take to finish dying
 
 
 def run_guarded(fn: Callable[[], T], name: str, max_memory: int | None,
@@ -93,8 +95,8 @@ def _child(fn: Callable[[], object], name: str, max_memory: int | None,
         try:  # streamed: the answer's pickle is never held whole beside the answer
             pickle.dump(answer, writer, protocol=pickle.HIGHEST_PROTOCOL)
             writer.flush()
-        except MemoryError:  # the stream is cut short: the exit code says why
-            code = ANSWER_TOO_LARGE
+        except BaseException as exc:  # the stream is cut short: only the exit code speaks
+            code = ANSWER_TOO_LARGE if isinstance(exc, MemoryError) else 1
             return
     except BaseException as exc:  # the child's own plumbing failed: say how, if it can
         code = 1
@@ -127,22 +129,24 @@ def _portable(exc: BaseException) -> BaseException:
 
 def _wait(reader: BinaryIO, pid: int, name: str, max_memory: int | None,
           timeout: float | None, mark: PageMark) -> Any:
-    answered = False
     answer: tuple[str, Any] | None = None
+    ended = False  # the stream ended (complete or not), not a timeout or Ctrl-C
+    deadline = time.monotonic() + timeout if timeout else None
     try:
-        if not _readable(reader, timeout):
-            raise timed_out(name, timeout or 0)
         # unpickled as it streams in: the pickle's bytes are never held whole
-        # beside the objects they make (a huge text's answer is hundreds of MB)
-        with contextlib.suppress(EOFError, pickle.UnpicklingError):
-            answer = pickle.load(reader)
-        answered = True
-    finally:  # a timeout, or Ctrl-C in the parent: the child goes too
-        if not answered:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+        # beside the objects they make (a huge text's answer is hundreds of MB);
+        # the deadline holds while it streams too
+        with contextlib.suppress(EOFError, pickle.UnpicklingError, TypeError,
+                                 AttributeError, ValueError, IndexError, KeyError):
+            answer = pickle.load(_DeadlineReader(reader.fileno(), deadline))
+        ended = True
+    except TimeoutError:
+        raise timed_out(name, timeout or 0) from None
+    finally:  # a timeout, a garbled answer or Ctrl-C in the parent: the child goes too
+        status = _reap(pid, reader, answer is None, GRACE if ended else 0.0)
     if answer is None:  # nothing, or a pickle cut short: the child died answering
+        if status is None:  # killed here: the stream was garbled, the child alive
+            raise InputError("the reader's answer was garbled", path=name)
         if os.WIFSIGNALED(status):
             raise died(name, max_memory, os.WTERMSIG(status), mark.get())
         if os.WEXITSTATUS(status) == ANSWER_TOO_LARGE:
@@ -155,9 +159,63 @@ def _wait(reader: BinaryIO, pid: int, name: str, max_memory: int | None,
     raise value
 
 
-def _readable(reader: BinaryIO, timeout: float | None) -> bool:
+def _reap(pid: int, reader: BinaryIO, unanswered: bool, grace: float) -> int | None:
+    """The child's wait status; None when it was still running without an
+    answer (a timeout, Ctrl-C, a garbled stream: after `grace` seconds to
+    finish dying) and was killed here."""
+    if unanswered:
+        reader.close()  # a child still writing gets EPIPE, never a full pipe
+        until = time.monotonic() + grace
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status
+            if time.monotonic() >= until:
+                break
+            time.sleep(0.01)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return None
+    return os.waitpid(pid, 0)[1]
+
+
+class _DeadlineReader:
+    """The pipe as pickle.load reads it, each read waiting no later than `deadline`."""
+
+    def __init__(self, fd: int, deadline: float | None) -> None:
+        self.fd, self.deadline = fd, deadline
+
+    def read(self, size: int = -1) -> bytes:
+        chunks: list[bytes] = []
+        got = 0
+        while size < 0 or got < size:
+            self._wait()
+            chunk = os.read(self.fd, 1 << 20 if size < 0 else min(size - got, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def readline(self) -> bytes:  # only text opcodes use it: a byte at a time will do
+        line = b""
+        while not line.endswith(b"\n"):
+            byte = self.read(1)
+            if not byte:
+                break
+            line += byte
+        return line
+
+    def _wait(self) -> None:
+        left = None if self.deadline is None else self.deadline - time.monotonic()
+        if left is not None and (left <= 0 or not _poll(self.fd, left)):
+            raise TimeoutError
+
+
+def _poll(fd: int, seconds: float) -> bool:
     import select
 
     poller = select.poll()  # not select(): descriptors past 1023
-    poller.register(reader.fileno(), select.POLLIN)
-    return bool(poller.poll(None if not timeout else max(0, round(timeout * 1000))))
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(max(0, round(seconds * 1000))))

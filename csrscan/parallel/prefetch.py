@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csrscan.ingest.pdf import PageReader
+from csrscan.match.compiled import HAN
 from csrscan.models import Page
 from csrscan.parallel import forked
 from csrscan.text.normalize import Line, page_to_lines
@@ -140,3 +141,19 @@ def _read_around(conn: forked.Channel, doc: Any, data: bytes, password: str | No
         for number in numbers:  # page numbers are 1-based, the boundary an index
             (below if number <= boundary else above).issues.setdefault(kind, []).append(number)
     conn.send((below, above))
+
+
+def han_in_sample(doc: Any, count: int) -> bool:
+    """Whether pages spread over the PDF hold Chinese characters, the sign
+    that the parts will need the tokenizer (a part that needs it anyway
+    builds its own)."""
+    for index in sorted({0, count // 4, count // 2, 3 * count // 4}):
+        page = doc[index]
+        textpage = page.get_textpage()
+        try:
+            if HAN.search(textpage.get_text_range()):
+                return True
+        finally:
+            textpage.close()
+            page.close()
+    return False

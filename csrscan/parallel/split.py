@@ -43,7 +43,6 @@ from typing import Any
 from csrscan.errors import CsrscanError
 from csrscan.ingest import IngestOptions, sha256_hex
 from csrscan.ingest.pdf import has_text, issue_warnings, open_pdf, page_count, read_pages
-from csrscan.match.compiled import HAN
 from csrscan.match.sentences import warm_matcher
 from csrscan.models import Evidence, NormPage, Pack, Page, Report
 from csrscan.parallel import forked, prefetch
@@ -224,22 +223,6 @@ def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Repo
         return None
 
 
-def _han_in_sample(doc: Any, count: int) -> bool:
-    """Whether pages spread over the PDF hold Chinese characters, the sign
-    that the parts will need the tokenizer (a part that needs it anyway
-    builds its own)."""
-    for index in sorted({0, count // 4, count // 2, 3 * count // 4}):
-        page = doc[index]
-        textpage = page.get_textpage()
-        try:
-            if HAN.search(textpage.get_text_range()):
-                return True
-        finally:
-            textpage.close()
-            page.close()
-    return False
-
-
 def _scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report | None:
     doc = open_pdf(data, name, options.password)
     try:
@@ -250,7 +233,7 @@ def _scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Rep
             return None
         # a tokenizer built already (a caller scanning many files), or none
         # needed (a report without Chinese, match/words.py): nothing to overlap
-        tokens = not tokenizer_built() and _han_in_sample(doc, count)
+        tokens = not tokenizer_built() and prefetch.han_in_sample(doc, count)
         readers = prefetch.start(doc, data, options.password, bounds, read=tokens)
         try:  # while readers read ahead (prefetch.py), build what the helpers inherit
             warm_matcher(pack, tokens=tokens)
