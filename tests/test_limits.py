@@ -104,8 +104,18 @@ def test_compare_lists_a_fifo_and_a_bomb_and_writes_the_good_rows(tmp_path: Path
     assert "csrscan: failed: pipe.txt: [input] cannot read: is a FIFO, not a regular file" \
         in run.stderr
     assert "csrscan: failed: bomb.pdf: [crash] input too large to parse in 300 MiB " \
-        "(--max-memory; the reader died by SIGABRT)" in run.stderr
+        "at page 1 (--max-memory; the reader died by SIGABRT)" in run.stderr
     assert run.peak_mib < 400
+
+
+def test_a_compare_worker_names_the_page_of_a_bomb(tmp_path: Path) -> None:
+    bomb = hostile.flate_bomb_pdf_at(tmp_path, 3)
+    (tmp_path / "good.txt").write_text("本公司制定《数据安全管理办法》。\n", encoding="utf-8")
+    run = run_measured(tmp_path, "compare", "good.txt", bomb.name, "-f", "csv",
+                       "--max-memory", "300MiB", "--progress", "none", "-j", "2")
+    assert run.code == 2
+    assert f"csrscan: failed: {bomb.name}: [crash] input too large to parse in 300 MiB " \
+        "at page 3 (--max-memory; the reader died by SIGABRT)" in run.stderr
 
 
 def test_errors_keep_their_fields_across_a_pipe() -> None:

@@ -256,7 +256,7 @@ def local_executor(jobs: int, timeout: float | None, max_tasks: int = 50) -> Exe
             if isinstance(res, Failed):
                 error = res.message
                 if res.exitcode is not None and res.exitcode < 0 and limit:
-                    error = died(str(res.item), limit, -res.exitcode).message
+                    error = died(str(res.item), limit, -res.exitcode, res.page).message
                 yield Outcome(str(res.item), _quiet_sha(str(res.item)), res.kind,
                               error=error, seconds=timeout or 0.0)
             else:

@@ -42,14 +42,16 @@ class Failed(Generic[T]):
     kind: str  # "timeout" | "crash"
     message: str
     exitcode: int | None = None  # a crash: the worker's (negative: killed by that signal)
+    page: int = 0  # a crash: the page the worker's PDF reader was on (0: none, unknown)
 
 
 def _worker(conn: Connection, func: Callable[[Any], Any],
             initializer: Callable[[], None] | None, max_tasks: int,
-            memory_limit: int | None = None) -> None:
-    from csrscan.ingest.limits import die_with_parent, set_memory_limit
+            memory_limit: int | None = None, mark: Any = None) -> None:
+    from csrscan.ingest.limits import die_with_parent, set_memory_limit, watch_pages
 
     die_with_parent()  # a killed supervisor (SIGKILL, a CI cancel) leaves no orphan
+    watch_pages(mark)  # the page it reads, for the supervisor to name if it dies there
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the supervisor's handler
     if initializer is not None:
@@ -78,6 +80,7 @@ class _Slot:
     busy: bool = False
     deadline: float = 0.0
     done: int = 0
+    mark: Any = None  # its PageMark (forked workers only: the memory is inherited)
 
 
 def _context(method: str | None = None) -> Any:
@@ -109,9 +112,12 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
     frozen_by_caller = gc.get_freeze_count() > 0  # then the caller unfreezes, not we
 
     def spawn() -> _Slot:
+        from csrscan.ingest.limits import PageMark
+
         parent, child = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_worker, args=(child, func, initializer, max_tasks, memory_limit),
-                           daemon=True)
+        mark = PageMark() if forks else None
+        proc = ctx.Process(target=_worker, daemon=True,
+                           args=(child, func, initializer, max_tasks, memory_limit, mark))
         if forks:
             # the parent's objects (compiled pack, tokenizer, modules) out of the
             # collector's reach: a child's collections then never walk them, which
@@ -119,7 +125,7 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
             gc.freeze()
         proc.start()
         child.close()
-        return _Slot(proc=proc, conn=parent)
+        return _Slot(proc=proc, conn=parent, mark=mark)
 
     def retire(slot: _Slot, kill: bool) -> None:
         if not slot.ready:
@@ -130,6 +136,8 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
             slot.proc.kill()
         slot.proc.join(timeout=5)
         slot.conn.close()
+        if slot.mark is not None:
+            slot.mark.close()
         slots.remove(slot)
         wanted = min(jobs, len(pending) + sum(s.busy for s in slots))
         if (pending or any(s.busy for s in slots)) and len(slots) < wanted:
@@ -163,6 +171,8 @@ def run_pool(func: Callable[[T], R], items: list[T], jobs: int, timeout: float |
                 slot.proc.kill()
             slot.proc.join(timeout=5)
             slot.conn.close()
+            if slot.mark is not None:
+                slot.mark.close()
         if forks and not frozen_by_caller:
             gc.unfreeze()  # the caller's heap as it was
 
@@ -176,8 +186,9 @@ def _receive(slot: _Slot, retire: Callable[[_Slot, bool], None], max_tasks: int
         code = slot.proc.exitcode
         if slot.busy:
             item, slot.busy = slot.item, False
+            page = slot.mark.get() if slot.mark is not None else 0
             retire(slot, False)
-            yield Failed(item, "crash", f"worker died (exit code {code})", code)
+            yield Failed(item, "crash", f"worker died (exit code {code})", code, page)
         else:
             retire(slot, False)
         return
