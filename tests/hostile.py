@@ -133,6 +133,32 @@ def lying_docx(folder: Path, mib: int = 600) -> Path:
     return path
 
 
+def large_docx(folder: Path, mib: int = 30) -> Path:
+    """An honest .docx whose document.xml holds `mib` MiB of short paragraphs
+    (no bomb: every size is true, the ratio ordinary): large to parse."""
+    import random
+    import zipfile
+
+    rng = random.Random(mib)
+    words = ["本公司", "数据安全", "投诉处理", "绿色金融", "消费者权益", "普惠金融", "反洗钱",
+             "合规管理", "乡村振兴", "客户服务", "培训", "制度", "机制", "年度"]
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    paragraphs = "".join(f"<w:p><w:r><w:t>{''.join(rng.choices(words, k=12))}。</w:t></w:r></w:p>"
+                         for _ in range(2000)).encode()
+    path = folder / "large.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
+                    'openxmlformats.org/package/2006/content-types"><Override PartName="/word/'
+                    'document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                    'wordprocessingml.document.main+xml"/></Types>')
+        with zf.open("word/document.xml", "w") as fh:
+            fh.write(f'<?xml version="1.0"?><w:document xmlns:w="{ns}"><w:body>'.encode())
+            for _ in range(mib * 2**20 // len(paragraphs) + 1):
+                fh.write(paragraphs)
+            fh.write(b"</w:body></w:document>")
+    return path
+
+
 def fifo(folder: Path, name: str = "pipe.txt") -> Path:
     path = folder / name
     os.mkfifo(path)

@@ -101,3 +101,33 @@ def test_stdout_on_a_full_disk(draft: Path, fmt: str) -> None:
         r = _csrscan(draft, "draft.md", "-f", fmt, stdout=full.fileno())
     assert (r.returncode, r.stderr) == (
         2, "csrscan: error: <stdout>: cannot write output: No space left on device\n")
+
+
+@pytest.mark.parametrize(("command", "out"), [
+    (["scan", "draft.md", "-f", "json"], "out.json"),
+    (["check", "draft.md", "-f", "sarif"], "out.sarif"),
+    (["compare", "draft.md", "other.md", "-f", "html", "--progress", "none"], "out.html"),
+])
+def test_a_full_disk_keeps_the_earlier_output(draft: Path, command: list[str], out: str) -> None:
+    """A write that fails half-way (here: past a file-size limit, as on a full
+    disk) leaves the previous run's file as it was, and no partial file."""
+    import resource
+
+    write(draft / "other.md", DRAFT_PARTIAL.replace("某某消金", "另一家消金"))
+    first = _csrscan(draft, *command, "-o", out)
+    assert first.returncode in (0, 1), first.stderr  # check: 1 when its policy fails
+    before = (draft / out).read_bytes()
+    assert len(before) > 2_000
+
+    def small_files() -> None:  # past it a write fails with EFBIG (Python ignores SIGXFSZ)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000, 1_000))
+
+    code = ("from csrscan.cli import run\nrun()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CSRSCAN_CACHE_DIR": str(draft / "cache")}
+    again = subprocess.run([sys.executable, "-c", code, *command, "-o", out], cwd=draft,
+                           env=env, capture_output=True, text=True, timeout=120,
+                           preexec_fn=small_files, check=False)
+    assert (again.returncode, again.stderr) == (
+        2, f"csrscan: error: {out}: cannot write output: File too large\n")
+    assert (draft / out).read_bytes() == before
+    assert not [p.name for p in draft.iterdir() if p.name.startswith(f".{out}")]

@@ -76,6 +76,17 @@ def test_lying_docx_member_never_inflates(tmp_path: Path) -> None:
     assert run.peak_mib < 200  # before: 1.25 GB, the whole member inflated at once
 
 
+def test_a_docx_too_large_to_parse_says_so(tmp_path: Path) -> None:
+    """A large, honest document.xml past --max-memory is too large, not damaged
+    (libxml2 words its failed allocation as a syntax error; before: 'damaged
+    Word document (XMLSyntaxError)')."""
+    docx = hostile.large_docx(tmp_path, 20)
+    run = run_measured(tmp_path, "scan", docx.name, "--max-memory", "100MiB", "-f", "json")
+    assert (run.code, run.stderr) == (
+        2, "csrscan: error: large.docx: input too large to parse in 100 MiB (--max-memory)\n")
+    assert run.peak_mib < 300
+
+
 def test_scan_timeout_stops_a_slow_scan(tmp_path: Path) -> None:
     bomb = hostile.flate_bomb_pdf(tmp_path, 1200)  # uncapped, PDFium takes seconds on it
     run = run_measured(tmp_path, "scan", bomb.name, "--max-memory", "0", "--timeout", "0.5",

@@ -105,3 +105,15 @@ def test_modest_aliases_still_load(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8").replace("pass: [aaa]", "pass: &p [aaa]")
     path.write_text(text.replace("fail: [bbb]", "fail: *p"), encoding="utf-8")
     assert load_pack(path).indicators[0].examples_fail == ("aaa",)
+
+
+def test_a_hanging_pattern_regex_stops_rules_test(tmp_path: Path) -> None:
+    """The pattern regex of hanging_pack, met by `rules test` in a fail
+    example (the a_line, ending where the pattern cannot match)."""
+    pack = hostile.hanging_pack(tmp_path)
+    text = pack.read_text(encoding="utf-8").replace("fail: [bbb]", f"fail: ['{'a' * 60}#']")
+    pack.write_text(text, encoding="utf-8")
+    run = run_measured(tmp_path, "rules", "test", "--rules", "evil.yaml", timeout=60)
+    assert run.code == 2
+    assert run.stderr.splitlines()[-1].startswith(
+        "csrscan: error: evil.yaml: regex '^(\\\\w|\\\\w\\\\w)+$' ran past its budget of 1 s")

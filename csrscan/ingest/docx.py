@@ -16,6 +16,7 @@ import zipfile
 from typing import Any
 
 from csrscan.errors import InputError
+from csrscan.ingest.limits import raise_if_out_of_memory
 from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.quality import sanitize
 from csrscan.ingest.sniff import MAIN_PART
@@ -36,6 +37,7 @@ def read_docx(data: bytes, name: str, options: IngestOptions,
     except zipfile.BadZipFile as exc:  # a bad CRC: a part inflates past its declared size
         raise InputError(f"damaged Word document ({exc}; zip bomb?)", path=name) from None
     except Exception as exc:  # zipfile and lxml raise many kinds on bad parts
+        raise_if_out_of_memory(exc)  # past --max-memory: too large, not damaged
         raise InputError(f"damaged Word document ({type(exc).__name__})", path=name) from None
     sections = _sections(body)
     pages = tuple(Page(i, "\n".join(lines), "text", 1)

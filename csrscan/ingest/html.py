@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from csrscan.errors import InputError
+from csrscan.ingest.limits import raise_if_out_of_memory
 from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.quality import sanitize
 from csrscan.ingest.text import decode
@@ -70,6 +71,7 @@ def _parse(text: str, name: str) -> tuple[Any, bool]:
         root = lxml.html.document_fromstring(_XML_DECL.sub("", text) or "<html/>",
                                              parser=parser)
     except Exception as exc:  # lxml ParserError and friends
+        raise_if_out_of_memory(exc)  # past --max-memory: too large, not unparsable
         raise InputError(f"cannot parse HTML ({type(exc).__name__})", path=name) from None
     cut = any("Excessive depth" in e.message for e in parser.error_log)
     return root, cut

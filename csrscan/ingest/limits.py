@@ -136,5 +136,14 @@ def died(name: str, limit: int | None, status: int, page: int = 0) -> LimitError
     return too_large(name, limit, f"; the reader died by {sig}", page)
 
 
+def raise_if_out_of_memory(exc: BaseException) -> None:
+    """Re-raise as MemoryError an lxml error whose cause was a failed allocation:
+    libxml2 reports it as a syntax error ('unknown error', ERR_NO_MEMORY in its
+    log), which a reader would word as a damaged file."""
+    log = getattr(exc, "error_log", None) or ()
+    if any(getattr(entry, "type_name", "") == "ERR_NO_MEMORY" for entry in log):
+        raise MemoryError(str(exc)) from None
+
+
 def timed_out(name: str, seconds: float) -> LimitError:
     return LimitError(f"no answer within {seconds:g} s (--timeout)", path=name)
