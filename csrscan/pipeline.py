@@ -34,7 +34,9 @@ def scan_bytes(data: bytes, name: str, pack: Pack,
     if options.max_memory is None and not options.timeout:
         return _scan_held(held, name, pack, options)
     from csrscan.parallel.guard import run_guarded
+    from csrscan.text.lexicon_store import usable_lexicon
 
+    usable_lexicon()  # on a first run, built here: outside the child's memory cap
     return run_guarded(lambda: _scan_held(held, name, pack, options), name,
                        options.max_memory, options.timeout, release=held.clear)
 

@@ -19,6 +19,11 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ.setdefault("CSRSCAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # the tokenizer's lexicon now (~1 s, once), so that no test measuring a
+    # scan's memory or time happens to be the first to need it
+    from csrscan.text.lexicon_store import usable_lexicon
+
+    usable_lexicon()
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from csrscan.models import Pack
 from csrscan.packs.examples import text_to_indicators
 from csrscan.packs.load import load_pack
 from csrscan.text.normalize import normalize_term
-from csrscan.text.segment import _jieba_class
+from csrscan.text.segment import jieba_class
 
 jieba = pytest.importorskip("jieba")  # a test dependency: its dictionary is rjieba's
 
@@ -51,7 +51,7 @@ def test_every_dictionary_word_but_the_listed_ones_holds_a_han_character() -> No
 
 
 def test_rjieba_knows_the_hanless_words_and_no_other_ascii_spelling() -> None:
-    engine = _jieba_class()()
+    engine = jieba_class()()
     assert all(engine.has_word(w) for w in words.HANLESS_DICT_WORDS)
     assert not any(engine.has_word(w) for w in ("at&t", "ESG", "esg", "data", "AML"))
 
@@ -180,7 +180,7 @@ def test_rjieba_itself_has_no_other_word_without_han() -> None:
     import itertools
     import string
 
-    engine = _jieba_class()()
+    engine = jieba_class()()
     singles = (chr(c) for c in range(0x20, 0x10000)
                if not 0x4E00 <= c <= 0x9FFF and not 0xD800 <= c <= 0xDFFF)
     assert [c for c in singles if engine.has_word(c)] == []

@@ -21,6 +21,7 @@ from typing import Any
 from csrscan.errors import CsrscanError, InputError, LimitError
 from csrscan.ingest import IngestOptions, suffixes
 from csrscan.ingest.limits import died, too_large
+from csrscan.match.sentences import warm_matcher
 from csrscan.models import Document, Pack, printable_path
 
 GLOB_CHARS = set("*?[")
@@ -168,6 +169,8 @@ class FileTask:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(f"2020年度社会责任报告\n{text}。\n")
             scan_file(path, replace(self.spec, use_cache=False), self.pack)
+        # the full tokenizer: a batch cuts more text than the partial one serves
+        warm_matcher(self.pack)
         _WARMED[:] = [self.pack]  # the last one: a long-lived caller keeps no old pack
 
     def __call__(self, path: str) -> Outcome:

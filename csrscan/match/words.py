@@ -2,10 +2,10 @@
 
 A term found inside a longer dictionary word may not mean what the term
 means (绿色 in 绿色通道), so hits are checked against the sentence's tokens
-(the pack's private rjieba tokenizer, text/segment.py). Building that
-tokenizer costs 0.2–0.4 s, so it is built only when a sentence needs it: a
-sentence without Chinese characters is settled without it (see
-_settled_without_tokens), so an English report never builds it.
+(the pack's rjieba tokenizer, text/tokens.py). Tokenizing costs, so it is
+done only when a sentence needs it: a sentence without Chinese characters is
+settled without it (see _settled_without_tokens), so an English report never
+builds a tokenizer.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def context_of(norm: str, index: Guarded | None = None) -> Context:
     return "body"
 
 
-def _jieba_class() -> Any:
+def jieba_class() -> Any:
     """rjieba's Jieba class, without the package's own default instance.
 
     `import rjieba` builds a module-level tokenizer (its whole dictionary,
@@ -133,7 +133,7 @@ def _jieba_class() -> Any:
 @lru_cache(maxsize=8)
 def tokenizer(terms: tuple[str, ...]) -> Any:
     """A private jieba-compatible tokenizer that knows the pack's terms."""
-    engine = _jieba_class()()
+    engine = jieba_class()()
     for term, freq in pack_words(engine, terms):
         engine.add_word(term, freq, None)
     return engine
