@@ -19,8 +19,10 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ.setdefault("CSRSCAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    # the tokenizer's lexicon now (~1 s, once), so that no test measuring a
-    # scan's memory or time happens to be the first to need it
+    # one tokenizer lexicon for every cache folder a test makes (~1 s to build),
+    # built now, so that no test measuring a scan's memory or time builds it
+    os.environ.setdefault("CSRSCAN_LEXICON_DIR",
+                          os.path.join(os.environ["CSRSCAN_CACHE_DIR"], "lexicon"))
     from csrscan.text.lexicon_store import usable_lexicon
 
     usable_lexicon()

@@ -165,6 +165,7 @@ def test_a_dictionary_that_differs_from_rjieba_s_is_refused(
     added: only the same one is used, a refusal is remembered (no rebuild per
     run), and the lexicons of other installs are kept up to three."""
     monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CSRSCAN_LEXICON_DIR")
     fake = _fake_dictionary(tmp_path, dictionary, change)
     monkeypatch.setattr(lex, "dictionary_file", lambda: fake)
     folder = tmp_path / "cache" / "lexicon"
@@ -194,6 +195,7 @@ def test_an_unwritable_cache_folder_costs_no_build(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "cache").write_text("a file, not a folder", encoding="utf-8")
     monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CSRSCAN_LEXICON_DIR")
     monkeypatch.setattr(lex, "read_dictionary", _never)
     usable_lexicon.cache_clear()
     try:
@@ -212,6 +214,7 @@ print(made.total if made else None)
 
 def test_processes_building_at_once_all_get_the_lexicon(tmp_path: Path) -> None:
     env = {**os.environ, "CSRSCAN_CACHE_DIR": str(tmp_path)}
+    env.pop("CSRSCAN_LEXICON_DIR")
     procs = [subprocess.Popen([sys.executable, "-c", BUILD], env=env, text=True,
                               stdout=subprocess.PIPE) for _ in range(4)]
     totals = {proc.communicate(timeout=120)[0].strip() for proc in procs}
@@ -226,6 +229,7 @@ def _never(*args: Any) -> None:
 def test_a_cut_short_lexicon_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         lexicon: lex.Lexicon) -> None:
     monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("CSRSCAN_LEXICON_DIR")
     usable_lexicon.cache_clear()
     try:
         target = tmp_path / "lexicon" / lexicon.path.name
@@ -287,8 +291,27 @@ def test_a_first_scan_under_a_small_memory_cap_builds_the_lexicon(tmp_path: Path
     text = tmp_path / "short.txt"
     text.write_text("\n".join(parity_lines(40)), encoding="utf-8")
     env = {**os.environ, "CSRSCAN_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("CSRSCAN_LEXICON_DIR")
     run = subprocess.run([sys.executable, "-m", "csrscan", "scan", text.name, "-f", "json",
                           "--max-memory", "100MiB"], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert [p.suffix for p in (tmp_path / "cache" / "lexicon").glob("*.bin")] == [".bin"]
+
+
+def test_a_lexicon_folder_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     lexicon: lex.Lexicon) -> None:
+    """$CSRSCAN_LEXICON_DIR: one lexicon for several cache folders (the suite's)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / lexicon.path.name).write_bytes(lexicon.path.read_bytes())
+    monkeypatch.setenv("CSRSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CSRSCAN_LEXICON_DIR", str(shared))
+    monkeypatch.setattr(lex, "read_dictionary", _never)  # found, not built
+    usable_lexicon.cache_clear()
+    try:
+        found = usable_lexicon()
+        assert found is not None and found.path == shared / lexicon.path.name
+        assert not (tmp_path / "cache").exists()
+    finally:
+        usable_lexicon.cache_clear()

@@ -24,6 +24,7 @@ from csrscan.text.segment import jieba_class, tokenizer_built
 from csrscan.text.tokens import PackTokenizer
 
 KEEP_LEXICONS = 3
+LEXICON_DIR_VAR = "CSRSCAN_LEXICON_DIR"
 
 
 def pack_tokenizer(terms: tuple[str, ...]) -> PackTokenizer:
@@ -43,7 +44,7 @@ def usable_lexicon() -> lex.Lexicon | None:
     source, engine_file = lex.dictionary_file(), _engine_file()
     if source is None or engine_file is None:
         return None
-    folder = cache_root() / "lexicon"
+    folder = lexicon_folder()
     path = folder / f"{lex.signature(source, engine_file)}.bin"
     with contextlib.suppress(OSError, ValueError):
         return lex.open_lexicon(path)
@@ -53,6 +54,13 @@ def usable_lexicon() -> lex.Lexicon | None:
         return _build(source, path)
     except (OSError, ValueError, MemoryError):  # a cap (--max-memory) the build passed
         return None
+
+
+def lexicon_folder() -> Path:
+    """$CSRSCAN_LEXICON_DIR (one lexicon shared by cache folders: a test suite's,
+    a read-only copy on batch workers), else `lexicon/` in the cache folder."""
+    explicit = os.environ.get(LEXICON_DIR_VAR, "").strip()
+    return Path(explicit) if explicit else cache_root() / "lexicon"
 
 
 def _build(source: Path, path: Path) -> lex.Lexicon | None:
