@@ -12,8 +12,9 @@ two agree before it relies on it.
 Layout, native byte order: MAGIC; the dictionary's frequency total; the
 number of keys n; n sorted keys (u64: ord(first) << 21 | ord(second), 0 for a
 one-character word); n + 1 offsets (u64) into the blob; the blob, each key's
-words as "word freq" lines. Opened with mmap: a process reads only the pages
-of the keys it looks up, and forked processes share them.
+words as "word freq" lines, each ending in a newline. Opened with mmap: a
+process reads only the pages of the keys it looks up, and forked processes
+share them.
 
 Beside it, `<lexicon>-words-<digest>.json`: the frequencies the tokenizer
 gives a pack's own words (computed over the lexicon, 0.03 s), the lists of
@@ -37,7 +38,7 @@ from pathlib import Path
 
 from csrscan.atomic import atomic_path
 
-MAGIC = b"CSRLEX1\0"
+MAGIC = b"CSRLEX2\0"
 KEEP_PACK_WORDS = 16  # the word lists of the packs written last (a few KB each)
 _HEAD = 3 * 8  # MAGIC, total, n
 
@@ -74,13 +75,20 @@ class Lexicon:
             i = bisect_left(sorted_keys, key)
             if i == size or sorted_keys[i] != key:
                 continue
-            for line in data[base + starts[i]:base + starts[i + 1]].decode("utf-8").split("\n"):
-                word, _, freq = line.rpartition(" ")
-                yield word, int(freq)
+            yield from _parse(data[base + starts[i]:base + starts[i + 1]])
 
     def all_words(self, every: int = 1) -> Iterator[tuple[str, int]]:
         """The words of every key (of every `every`th key: a sample)."""
+        if every == 1:  # the whole blob at once, not key by key
+            return _parse(self._data[self._blob_at:])
         return self.words(self._keys[::every].tolist())
+
+
+def _parse(lines: bytes) -> Iterator[tuple[str, int]]:
+    """(word, frequency) of "word freq" lines, each ending in a newline."""
+    for line in lines.decode("utf-8").split("\n")[:-1]:
+        word, _, freq = line.rpartition(" ")
+        yield word, int(freq)
 
 
 def open_lexicon(path: Path) -> Lexicon:
@@ -126,11 +134,11 @@ def write_lexicon(freqs: dict[str, int], path: Path) -> None:
     for word, freq in freqs.items():  # key_of, inline: 349,045 calls cost 0.3 s
         key = ord(word[0]) << 21 | (ord(word[1]) if len(word) > 1 else 0)
         if (group := groups.get(key)) is None:
-            groups[key] = [f"{word} {freq}"]
+            groups[key] = [f"{word} {freq}\n"]
         else:
-            group.append(f"{word} {freq}")
+            group.append(f"{word} {freq}\n")
     keys = sorted(groups)
-    blobs = ["\n".join(groups[key]).encode("utf-8") for key in keys]
+    blobs = ["".join(groups[key]).encode("utf-8") for key in keys]
     starts = array("Q", itertools.accumulate(map(len, blobs), initial=0))
     head = MAGIC + array("Q", [sum(freqs.values()), len(keys)]).tobytes()
     path.parent.mkdir(parents=True, exist_ok=True)
