@@ -12,6 +12,10 @@ from csrscan.models import Pack, Report
 from csrscan.packs.select import select_pack
 from csrscan.stages import held_to_report
 
+# Building the tokenizer's lexicon (once per cache folder) takes ~150 MB: under
+# a smaller cap than this the parent builds it before the capped child starts.
+LEXICON_ROOM = 512 * 2**20
+
 
 def scan_path(path: str | Path, pack: Pack, options: IngestOptions = IngestOptions()
               ) -> Report:
@@ -34,9 +38,11 @@ def scan_bytes(data: bytes, name: str, pack: Pack,
     if options.max_memory is None and not options.timeout:
         return _scan_held(held, name, pack, options)
     from csrscan.parallel.guard import run_guarded
-    from csrscan.text.lexicon_store import usable_lexicon
 
-    usable_lexicon()  # on a first run, built here: outside the child's memory cap
+    if options.max_memory is not None and options.max_memory < LEXICON_ROOM:
+        from csrscan.text.lexicon_store import usable_lexicon
+
+        usable_lexicon()  # a first run builds it here, not in the child held to a small cap
     return run_guarded(lambda: _scan_held(held, name, pack, options), name,
                        options.max_memory, options.timeout, release=held.clear)
 
