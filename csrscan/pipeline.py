@@ -12,8 +12,9 @@ from csrscan.models import Pack, Report
 from csrscan.packs.select import select_pack
 from csrscan.stages import held_to_report
 
-# Building the tokenizer's lexicon (once per cache folder) takes ~150 MB: under
-# a smaller cap than this the parent builds it before the capped child starts.
+# Building the tokenizer's lexicon (once per cache folder) takes ~150 MB and ~1.4 s:
+# under a smaller cap than this, or a --timeout, the parent builds it before the
+# child held to them starts.
 LEXICON_ROOM = 512 * 2**20
 
 
@@ -39,10 +40,11 @@ def scan_bytes(data: bytes, name: str, pack: Pack,
         return _scan_held(held, name, pack, options)
     from csrscan.parallel.guard import run_guarded
 
-    if options.max_memory is not None and options.max_memory < LEXICON_ROOM:
+    if options.timeout or (options.max_memory is not None and options.max_memory < LEXICON_ROOM):
         from csrscan.text.lexicon_store import usable_lexicon
 
-        usable_lexicon()  # a first run builds it here, not in the child held to a small cap
+        # a first run builds it here, not in the child held to a small cap or a time limit
+        usable_lexicon()
     return run_guarded(lambda: _scan_held(held, name, pack, options), name,
                        options.max_memory, options.timeout, release=held.clear)
 

@@ -21,8 +21,11 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("CSRSCAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     # one tokenizer lexicon for every cache folder a test makes (~1 s to build),
     # built now, so that no test measuring a scan's memory or time builds it
-    os.environ.setdefault("CSRSCAN_LEXICON_DIR",
-                          os.path.join(os.environ["CSRSCAN_CACHE_DIR"], "lexicon"))
+    # (the pytest-xdist workers of a run share one folder: concurrent builds are safe)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    os.environ.setdefault("CSRSCAN_LEXICON_DIR", str(shared / "lexicon"))
     from csrscan.text.lexicon_store import usable_lexicon
 
     usable_lexicon()

@@ -35,6 +35,14 @@ from csrscan.text.tokens import PAD, PackTokenizer
 EVER = (1 << 62, 1 << 62)  # never past the limits: always the partial engine
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_full_engine_left() -> Any:
+    """This module builds full engines to compare with; later tests in this
+    process must not find one built (a scan would then skip the partial one)."""
+    yield
+    tokenizer.cache_clear()
+
+
 @pytest.fixture(scope="module")
 def terms() -> tuple[str, ...]:
     return compile_pack(select_pack(None)).words
@@ -137,9 +145,34 @@ def test_text_holding_the_padding_word_goes_to_the_full_engine(lexicon: lex.Lexi
 
 
 def test_no_lexicon_means_the_full_engine() -> None:
-    part = PackTokenizer(("反催收",), lambda: None)
-    assert part.cut("打击反催收黑产") == tokenizer(("反催收",)).cut("打击反催收黑产")
-    assert not part.partial
+    asked: list[None] = []
+    part = PackTokenizer(("反催收",), lambda: asked.append(None))  # type: ignore[func-returns-value]
+    for text in ("打击反催收黑产", "第二句"):
+        assert part.cut(text) == tokenizer(("反催收",)).cut(text)
+    assert len(asked) == 1  # asked once; the full engine serves from then on
+
+
+def test_a_failure_while_feeding_the_engine_leaves_the_full_one(
+        terms: tuple[str, ...], lexicon: lex.Lexicon, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MemoryError (or Ctrl-C) half-way through adding words would leave the
+    partial engine with a wrong total: every later weight off."""
+    part = PackTokenizer(terms, lambda: lexicon, full_after=EVER)
+    part.cut("数据安全")
+    real = lexicon.words
+    calls: list[int] = []
+
+    def failing_once(self: lex.Lexicon, keys: Any) -> Any:
+        for n, pair in enumerate(real(keys)):
+            if n == 50 and not calls:
+                calls.append(n)
+                raise MemoryError
+            yield pair
+
+    monkeypatch.setattr(lex.Lexicon, "words", failing_once)
+    text = "本行持续完善消费者权益保护工作机制，开展金融知识普及教育活动。"
+    with pytest.raises(MemoryError):
+        part.cut(text)
+    assert part.cut(text) == tokenizer(terms).cut(text) and not part.partial
 
 
 def _fake_dictionary(tmp_path: Path, dictionary: dict[str, int], change: str) -> Path:
@@ -170,20 +203,25 @@ def test_a_dictionary_that_differs_from_rjieba_s_is_refused(
     monkeypatch.setattr(lex, "dictionary_file", lambda: fake)
     folder = tmp_path / "cache" / "lexicon"
     folder.mkdir(parents=True)
-    for n, name in enumerate(["old1.bin", "old2.bin", "old3.bin", "old3-words-x.json"]):
+    olds = [f"{n:032x}.bin" for n in (1, 2, 3)] + [f"{3:032x}-words-{7:032x}.json"]
+    users = ["notes.json", "mine.bin"]  # not csrscan's: never touched
+    killed = [f".{4:032x}.{n}aa.new" for n in (1, 2)]  # builds killed 2 h / 1 min ago
+    for n, name in enumerate(olds + users + killed):
         (folder / name).write_bytes(b"another install's")
-        os.utime(folder / name, (time.time() - 100 + n, time.time() - 100 + n))
+        when = time.time() - (7200 if name == killed[0] else 60 if name == killed[1] else 100 - n)
+        os.utime(folder / name, (when, when))
     usable_lexicon.cache_clear()
     try:
         made = usable_lexicon()
         usable_lexicon.cache_clear()
         assert (made is not None) is (change == "same")
-        kept = sorted(p.name for p in folder.iterdir() if not p.name.startswith("old"))
         stem = lex.signature(fake, store._engine_file())  # type: ignore[arg-type]
-        assert kept == [f"{stem}.bin" if change == "same" else f"{stem}.differs"]
-        olds = sorted(p.name for p in folder.iterdir() if p.name.startswith("old"))
-        assert olds == (["old2.bin", "old3-words-x.json", "old3.bin"] if change == "same"
-                        else ["old1.bin", "old2.bin", "old3-words-x.json", "old3.bin"])
+        mine = f"{stem}.bin" if change == "same" else f"{stem}.differs"
+        left = sorted(p.name for p in folder.iterdir())
+        if change == "same":  # the three newest lexicons, and what is not csrscan's
+            assert left == sorted([mine, *olds[1:], *users, killed[1]])
+        else:
+            assert left == sorted([mine, *olds, *users, *killed])
         if change != "same":
             monkeypatch.setattr(lex, "write_lexicon", _never)
             assert usable_lexicon() is None
@@ -315,3 +353,51 @@ def test_a_lexicon_folder_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert not (tmp_path / "cache").exists()
     finally:
         usable_lexicon.cache_clear()
+
+
+WHO_BUILDS = """
+import os, sys
+from csrscan.text import lexicon_store
+build = lexicon_store._build
+def noted(*args):
+    with open("builder.pid", "w") as fh:
+        fh.write(str(os.getpid()))
+    return build(*args)
+lexicon_store._build = noted
+print(os.getpid())
+from csrscan.cli import run
+sys.argv = ["csrscan", *sys.argv[1:]]
+run()
+"""
+
+
+@pytest.mark.parametrize("limits", [["--timeout", "60"], ["--max-memory", "300MiB"],
+                                    ["--max-memory", "2GiB"]])
+def test_who_builds_the_lexicon(tmp_path: Path, limits: list[str]) -> None:
+    """Under a time limit or a small memory cap the parent builds it (a first
+    run's ~1.4 s and ~150 MB must not count against the child); otherwise the
+    scan that needs it does."""
+    (tmp_path / "short.txt").write_text("\n".join(parity_lines(20)), encoding="utf-8")
+    env = {**os.environ, "CSRSCAN_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("CSRSCAN_LEXICON_DIR")
+    run = subprocess.run([sys.executable, "-c", WHO_BUILDS, "scan", "short.txt", "-f", "json",
+                          *limits], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    parent = run.stdout.split("\n", 1)[0]
+    builder = (tmp_path / "builder.pid").read_text(encoding="utf-8")
+    assert (builder == parent) is (limits != ["--max-memory", "2GiB"])
+
+
+def test_a_batch_of_english_reports_builds_no_lexicon(tmp_path: Path) -> None:
+    """compare's workers use the full tokenizer (built before the warm-up scan)."""
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("We handled 1,200 customer complaints in 2024.\n",
+                                     encoding="utf-8")
+    env = {**os.environ, "CSRSCAN_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("CSRSCAN_LEXICON_DIR")
+    run = subprocess.run([sys.executable, "-m", "csrscan", "compare", "a.txt", "b.txt",
+                          "-f", "csv", "--progress", "none"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert not list((tmp_path / "cache").glob("lexicon/*.bin"))

@@ -160,6 +160,9 @@ class FileTask:
 
         if any(p is self.pack for p in _WARMED):
             return
+        # the full tokenizer first: a batch cuts more text than the partial one
+        # serves, and the warm-up below then needs no lexicon
+        warm_matcher(self.pack)
         text = "".join(t for i in self.pack.indicators[:3] for p in i.patterns[:1]
                        for t in p.terms[:1]) or "warm"
         # best effort: with no writable temp folder the first file pays instead
@@ -169,8 +172,6 @@ class FileTask:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(f"2020年度社会责任报告\n{text}。\n")
             scan_file(path, replace(self.spec, use_cache=False), self.pack)
-        # the full tokenizer: a batch cuts more text than the partial one serves
-        warm_matcher(self.pack)
         _WARMED[:] = [self.pack]  # the last one: a long-lived caller keeps no old pack
 
     def __call__(self, path: str) -> Outcome:

@@ -30,6 +30,8 @@ import itertools
 import json
 import mmap
 import os
+import re
+import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
@@ -188,17 +190,28 @@ def _pack_words_path(lexicon: Lexicon, terms: Iterable[str]) -> Path:
     return lexicon.path.with_name(f"{lexicon.path.stem}-words-{digest}.json")
 
 
+# the names of what csrscan writes here: nothing else in the folder is touched
+_OURS = {".bin": re.compile(r"[0-9a-f]{32}\.bin"),
+         ".json": re.compile(r"[0-9a-f]{32}-words-[0-9a-f]{32}\.json")}
+_LEFT_BEHIND = re.compile(r"\.[0-9a-f]{32}\.[0-9a-f]+\.new")  # a build killed half-way
+STALE_SECONDS = 3600
+
+
 def prune(folder: Path, keep: int, suffix: str) -> None:
-    """All but the `keep` newest files of this kind (never another process's
-    temporary, whose name starts with a dot); a lexicon's word lists and
-    marker go with it."""
+    """All but the `keep` newest lexicons (".bin") or word lists (".json"); a
+    lexicon's word lists go with it, and a build's file left for an hour by a
+    process that was killed goes too (another process's current build is
+    younger)."""
     with contextlib.suppress(OSError):
-        files = sorted((f for f in folder.iterdir()
-                        if f.suffix == suffix and not f.name.startswith(".")),
-                       key=lambda f: f.stat().st_mtime_ns, reverse=True)
-        for old in files[keep:]:
-            doomed = [old]
+        names = _OURS[suffix]
+        entries = [(f, f.stat().st_mtime) for f in folder.iterdir()]
+        ours = sorted((e for e in entries if names.fullmatch(e[0].name)),
+                      key=lambda e: e[1], reverse=True)
+        doomed = [f for f, mtime in entries
+                  if _LEFT_BEHIND.fullmatch(f.name) and mtime < time.time() - STALE_SECONDS]
+        for old, _ in ours[keep:]:
+            doomed.append(old)
             if suffix == ".bin":
                 doomed += folder.glob(f"{old.stem}-words-*.json")
-            for file in doomed:
-                file.unlink(missing_ok=True)
+        for file in doomed:
+            file.unlink(missing_ok=True)

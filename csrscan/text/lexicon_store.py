@@ -57,15 +57,15 @@ def usable_lexicon() -> lex.Lexicon | None:
 
 
 def lexicon_folder() -> Path:
-    """$CSRSCAN_LEXICON_DIR (one lexicon shared by cache folders: a test suite's,
-    a read-only copy on batch workers), else `lexicon/` in the cache folder."""
+    """$CSRSCAN_LEXICON_DIR (one lexicon shared by several cache folders, such
+    as a test suite's), else `lexicon/` in the cache folder."""
     explicit = os.environ.get(LEXICON_DIR_VAR, "").strip()
     return Path(explicit) if explicit else cache_root() / "lexicon"
 
 
 def _build(source: Path, path: Path) -> lex.Lexicon | None:
     """Write the lexicon beside `path`, check it, and only then put it in place."""
-    fresh = path.with_name(f".{path.stem}.{os.getpid()}.new")
+    fresh = path.with_name(f".{path.stem}.{os.urandom(6).hex()}.new")  # per process and thread
     try:
         lex.write_lexicon(lex.read_dictionary(source), fresh)
         if not agrees_with_engine(lex.open_lexicon(fresh)):

@@ -31,7 +31,8 @@ from csrscan.text.segment import jieba_class, pack_words, tokenizer
 # Two characters from a private-use plane: outside every run of characters jieba
 # looks words up for, so the padding word is never a candidate of any text.
 PAD = "\U000f0000\U000f0001"
-# ~the full build's cost (0.1–0.2 s): 16,000 keys looked up, or the per-text
+# ~the full build's cost (0.1–0.2 s): 16,000 keys (characters and pairs of
+# characters) looked up, or the per-text
 # lookup (~0.2 µs a character) over 400,000 characters; past either, the full
 # engine serves the rest.
 FULL_AFTER_KEYS = 16_000
@@ -54,6 +55,7 @@ class PackTokenizer:
         self._full_after = full_after
         self._keep_words = keep_words  # the pack words' frequencies to the cache folder
         self._lock = threading.Lock()
+        self._usable = True  # False once feeding the partial engine failed: full from then on
         self._full: Any = None
         self._part: Any = None  # the engine holding the words looked up so far
         self._lexicon: lex.Lexicon | None = None
@@ -92,14 +94,18 @@ class PackTokenizer:
     def _with_engine(self, text: str, run: Callable[[Any], Any]) -> Any:
         if self._full is None:
             with self._lock:
-                part = self._partial_for(text)
+                try:
+                    part = self._partial_for(text)
+                except BaseException:  # MemoryError, Ctrl-C: a half-fed engine weighs wrongly
+                    self._part, self._keys, self._usable = None, set(), False
+                    raise
                 if part is not None:
                     return run(part)  # under the lock: no words added meanwhile
         return run(self.full())
 
     def _partial_for(self, text: str) -> Any:
         """The partial engine, holding every word `text` can hold (None: the full one)."""
-        if self._full is not None or PAD[0] in text:
+        if self._full is not None or not self._usable or PAD[0] in text:
             return None
         if self._lexicon is None:
             self._lexicon = self._open_lexicon()
