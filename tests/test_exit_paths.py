@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from checkutil import DRAFT_PARTIAL, ROOT, write
 from csrscan.cli.root import main
 
 
-def _csrscan(cwd: Path, *args: str, plant: str = "", stdout: int | None = None
+def _csrscan(cwd: Path, *args: str, plant: str = "", stdout: int | None = None,
+             preexec_fn: Callable[[], None] | None = None
              ) -> subprocess.CompletedProcess[str]:
     """The `csrscan` command (cli.run) in a child; `plant` replaces scan_one's body."""
     code = ("import sys\nimport csrscan.cli.root as root\n"
@@ -26,7 +28,7 @@ def _csrscan(cwd: Path, *args: str, plant: str = "", stdout: int | None = None
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, text=True,
                           stdout=stdout if stdout is not None else subprocess.PIPE,
                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=120,
-                          check=False)
+                          preexec_fn=preexec_fn, check=False)
 
 
 @pytest.fixture
@@ -122,11 +124,7 @@ def test_a_full_disk_keeps_the_earlier_output(draft: Path, command: list[str], o
     def small_files() -> None:  # past it a write fails with EFBIG (Python ignores SIGXFSZ)
         resource.setrlimit(resource.RLIMIT_FSIZE, (1_000, 1_000))
 
-    code = ("from csrscan.cli import run\nrun()\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CSRSCAN_CACHE_DIR": str(draft / "cache")}
-    again = subprocess.run([sys.executable, "-c", code, *command, "-o", out], cwd=draft,
-                           env=env, capture_output=True, text=True, timeout=120,
-                           preexec_fn=small_files, check=False)
+    again = _csrscan(draft, *command, "-o", out, preexec_fn=small_files)
     assert (again.returncode, again.stderr) == (
         2, f"csrscan: error: {out}: cannot write output: File too large\n")
     assert (draft / out).read_bytes() == before

@@ -52,7 +52,7 @@ def usable_lexicon() -> lex.Lexicon | None:
         if path.with_suffix(".differs").exists() or not _writable(folder):
             return None
         return _build(source, path)
-    except (OSError, ValueError, MemoryError):  # a cap (--max-memory) the build passed
+    except (OSError, ValueError, MemoryError):  # MemoryError: a --max-memory too small to build
         return None
 
 

@@ -9,10 +9,10 @@ plus the pack's words, plus one padding word that no Chinese run can contain
 and whose frequency brings the total to the full engine's, cuts every text
 exactly as the full engine does. Loading those words from the lexicon
 (text/lexicon.py, built by text/lexicon_store.py, which also makes each
-pack's tokenizer) costs a few milliseconds for
-a page, where building the full engine costs 0.1–0.2 s. Once a process has
-looked up more than the full build would cost, it builds the full engine and
-uses that; so do long PDFs and batches from the start (match/compiled.py).
+pack's tokenizer) costs a few milliseconds for a page, where building the
+full engine costs 0.1–0.2 s. Once a process has looked up more than the full
+build would cost, it builds the full engine and uses that; so do long PDFs
+and batches from the start (match/compiled.py warm_matcher).
 
 Without a usable lexicon (no jieba dict.txt, no writable cache folder, a
 dictionary that disagrees with rjieba's) the full engine serves every text:
@@ -32,9 +32,8 @@ from csrscan.text.segment import jieba_class, pack_words, tokenizer
 # looks words up for, so the padding word is never a candidate of any text.
 PAD = "\U000f0000\U000f0001"
 # ~the full build's cost (0.1–0.2 s): 16,000 keys (characters and pairs of
-# characters) looked up, or the per-text
-# lookup (~0.2 µs a character) over 400,000 characters; past either, the full
-# engine serves the rest.
+# characters) looked up, or the per-text lookup (~0.2 µs a character) over
+# 400,000 characters; past either, the full engine serves the rest.
 FULL_AFTER_KEYS = 16_000
 FULL_AFTER_CHARS = 400_000
 
