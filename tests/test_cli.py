@@ -42,7 +42,21 @@ def draft(tmp_path: Path) -> Path:
     return path
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("args", [["--version"], ["-V"]])
+def test_version(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(args, capsys)
+    assert (code, out.strip()) == (0, f"csrscan {__version__}")
+
+
+def test_version_alone_builds_no_command(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """`csrscan --version` answers before typer turns the app into commands."""
+    import typer.main
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("typer built the command tree for --version")
+
+    monkeypatch.setattr(typer.main, "get_command", refuse)
     code, out, _ = run(["--version"], capsys)
     assert (code, out.strip()) == (0, f"csrscan {__version__}")
 
