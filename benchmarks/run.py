@@ -274,9 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if pages == 1:
             print(f"  fixed cost of a scan (1 page) {figs[1].wall:.3f} s, target ≤ "
                   f"{FIXED_MAX_S}: {verdict(figs[1].wall <= FIXED_MAX_S)}", flush=True)
-    # With `--jobs` (default: every core) a PDF of 8+ pages is read ahead while the
-    # tokenizer is built, and from 50 pages split over the cores: that changes the
-    # slope on purpose, so growth is judged on one process (1 page is never read ahead).
+    # With `--jobs` (default: every core) a PDF from 50 pages is split over the
+    # cores: that changes the slope on purpose, so growth is judged on one process.
     print("\n# the same with `--jobs 1` (one process)", flush=True)
     single: dict[int, Figure] = {1: figs[1]}
     for path, pages in zip(longs, (1, 100, 300, 1000), strict=True):

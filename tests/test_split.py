@@ -291,16 +291,23 @@ def test_helpers_answer_fail_and_are_reaped() -> None:
 def test_short_pdfs_are_not_split(report_pdf: bytes, answers: list[bool]) -> None:
     assert forked.part_bounds(PAGES, 3) == [(0, PAGES)]
     assert _scan(report_pdf, 3) == _scan(report_pdf, 1)
-    assert answers == []  # no helper: one part (its pages may be read ahead, below)
+    assert answers == []  # no helper: one part
 
 
-def test_a_few_pages_are_read_by_one_process(answers: list[bool],
-                                             handed_over: list[int]) -> None:
+def test_a_pdf_of_one_part_is_read_by_one_process(report_pdf: bytes, answers: list[bool],
+                                                  handed_over: list[int],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not even a reader, nor a full tokenizer, however many pages short of two
+    parts: the partial tokenizer costs too little to overlap."""
+    built: list[bool] = []
+    real = split.warm_matcher
+    monkeypatch.setattr(split, "warm_matcher",
+                        lambda pack, tokens: built.append(tokens) or real(pack, tokens=tokens))
     company, short = COMPANIES[1]
-    pdf = _pdf(report_text_pages(ReportSpec(company, short, 2024, prefetch.MIN_PAGES - 1,
-                                            seed=3)))
-    assert _scan(pdf, 2) == _scan(pdf, 1)
-    assert answers == [] and handed_over == []  # not even a reader
+    few = _pdf(report_text_pages(ReportSpec(company, short, 2024, 3, seed=3)))
+    for pdf in (few, report_pdf):
+        assert _scan(pdf, 2) == _scan(pdf, 1)
+    assert answers == [] and handed_over == [] and built == []
 
 
 def test_cli_jobs_give_the_same_json(boundary_pdf: bytes, small_parts: None, tmp_path: Path,
@@ -329,9 +336,7 @@ def test_reader_windows_and_order() -> None:
     never = lambda: False  # noqa: E731
     assert list(prefetch.outward((0, 4, 6), never)) == [3, 4, 2, 5, 1, 0]
     assert list(prefetch.outward((6, 9, 14), never)) == [8, 9, 7, 10, 6, 11, 12, 13]
-    # one part: its reader reads from the end down, the part reads from the start
-    assert prefetch.windows([(0, 14)]) == [(0, 14, 14)]
-    assert list(prefetch.outward((0, 14, 14), never)) == list(range(13, -1, -1))
+    assert prefetch.windows([(0, 14)]) == []  # one part: no boundary, no reader
     asked = iter([False, False, False, True])
     assert list(prefetch.outward((0, 150, 300), lambda: next(asked))) == [149, 150, 148]
 
@@ -372,25 +377,20 @@ def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counts
 
 
-@pytest.mark.parametrize("parts", [1, 3])
 @pytest.mark.parametrize("limit", [0, 1, 2, 5, None])
 def test_pages_read_ahead_give_the_sequential_scan(boundary_pdf: bytes, report_pdf: bytes,
-                                                   parts: int, limit: int | None,
+                                                   limit: int | None, small_parts: None,
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    handed_over: list[int]) -> None:
     """Readers that read `limit` pages each (None: their whole window, until
-    the next boundary or halfway to it; with one part, every page) change
-    nothing, whatever the pages: sentences cut at the part boundaries, image
-    pages with their warnings."""
-    if parts == 3:
-        monkeypatch.setattr(forked, "MIN_PAGES_PER_PART", SMALL_PART)
+    the next boundary or halfway to it) change nothing, whatever the pages:
+    sentences cut at the part boundaries, image pages with their warnings."""
     expected = [_scan(boundary_pdf, 1), _scan(report_pdf, 1)]
     real = prefetch.outward
     monkeypatch.setattr(prefetch, "outward",  # read on regardless of the parent's stop
                         lambda window, _: itertools.islice(real(window, lambda: False), limit))
     assert [_scan(boundary_pdf, 3), _scan(report_pdf, 3)] == expected
-    # pages in each reader's window: (0, 4, 6) and (6, 9, 14); one part: (0, 14, 14)
-    windows = [6, 8] if parts == 3 else [PAGES]
+    windows = [6, 8]  # pages in each reader's window: (0, 4, 6) and (6, 9, 14)
     assert handed_over == [min(limit, w) if limit is not None else w for w in windows] * 2
 
 

@@ -98,7 +98,7 @@ AttachmentsOpt = Annotated[bool, typer.Option(
 
 JobsOpt = Annotated[Optional[int], typer.Option(
     "--jobs", "-j", min=1, help="Processes sharing one PDF (default: the CPU count; "
-    "PDFs of 50+ pages are split, shorter ones of 8+ pages are read ahead).")]
+    "PDFs of 50+ pages are split over them).")]
 
 
 def format_option(mode: formats.Mode, note: str = "") -> Any:

@@ -6,9 +6,9 @@ overlap it).  split.py builds it once, before forking its helpers, which
 inherit it; during the build the other cores would idle.  So first, for each
 boundary between two parts, a reader is forked that reads the pages beside
 the boundary, outward and alternately (b-1, b, b-2, b+1, …), until the parent
-says stop.  Reading (PDFium's text, the lines) needs no tokenizer.  A PDF
-too short to split is one part, whose reader reads from its last page down
-while the parent builds the tokenizer; the parent then reads the rest.
+says stop.  Reading (PDFium's text, the lines) needs no tokenizer.  (A PDF
+too short to split is scanned in one process, with the partial tokenizer:
+nothing to overlap.)
 
 The pages below a boundary then join the part before it, those above it the
 part after it: each part still normalizes and matches exactly its own range,
@@ -31,7 +31,6 @@ from csrscan.text.normalize import Line, page_to_lines
 
 Issues = dict[str, list[int]]  # problem kind → page numbers, as ingest_pdf reports them
 STOP = "stop"
-MIN_PAGES = 8  # a shorter PDF is read before a reader's fork and hand-over would pay
 # A reader stops after the page it is on.  One that takes longer to answer
 # (a page that needs the pdfminer fallback) is killed: the parts read its pages.
 PATIENCE = 0.25  # seconds
@@ -69,8 +68,8 @@ def merge_issues(into: Issues, more: Issues) -> Issues:
 
 def start(doc: Any, data: bytes, password: str | None, bounds: Sequence[tuple[int, int]],
           *, read: bool = True) -> list[forked.Helper | None]:
-    """A reader for each boundary between the parts `bounds` (for a single
-    part, its end), reading until `stop`; with `read` False, none (None each)."""
+    """A reader for each boundary between the parts `bounds`, reading until
+    `stop`; with `read` False, none (None each)."""
     return [forked.start(_read_around, doc, data, password, window) if read else None
             for window in windows(bounds)]
 
@@ -99,9 +98,7 @@ def windows(bounds: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """(lowest, boundary, highest + 1) page index each reader may read.
 
     A reader goes as far as the next boundary, or halfway to it when another
-    reader comes from there.  A single part has one reader, from its end down."""
-    if len(bounds) == 1:
-        return [(bounds[0][0], bounds[0][1], bounds[0][1])]
+    reader comes from there."""
     cuts = [lo for lo, _ in bounds] + [bounds[-1][1]]
     last = len(cuts) - 2
     out = []

@@ -1,8 +1,11 @@
 """One PDF on several cores: page ranges read, normalized and matched apart.
 
 Before any of this, readers (prefetch.py) read the pages beside each range
-boundary while the parent builds the tokenizer the helpers inherit; a PDF
-too short for two ranges is one range, read ahead from its end.
+boundary while the parent builds the tokenizer the helpers inherit.  A PDF
+too short for two ranges is scanned in one process, as with `-j 1`: its
+tokenizer is the partial one (text/tokens.py), a few milliseconds, so there
+is nothing to overlap, and a reader and a full tokenizer only cost CPU
+(12 pages: 0.56 s of CPU against 0.42 s in one process, and no faster).
 
 The sequential scan reads every page, then normalizes (running headers are
 found by counting the top and bottom lines of *all* pages; a sentence cut
@@ -207,11 +210,9 @@ def carry_across(parts: Sequence[tuple[Sequence[NormPage], NormPage | None]]
 
 def scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Report | None:
     """The scan of a PDF on `options.jobs` processes; None when it does not apply
-    (one job, too few pages to read ahead, no forking here): then scan sequentially.
+    (one job, too few pages for two parts, no forking here): then scan sequentially.
 
-    A PDF too short for two parts is one part, done here, with one reader
-    reading from its end while the tokenizer is built (prefetch.py).  Any
-    failure but the input's own (a CsrscanError, worded as the sequential
+    Any failure but the input's own (a CsrscanError, worded as the sequential
     scan words it) also gives None: the sequential scan then reads the file
     and says what is wrong with it as it would with `-j 1`."""
     try:
@@ -228,7 +229,7 @@ def _scan_pdf(data: bytes, name: str, pack: Pack, options: IngestOptions) -> Rep
     try:
         count = page_count(doc, name, options.max_pages)
         bounds = forked.part_bounds(count, options.jobs)
-        if options.jobs < 2 or count < prefetch.MIN_PAGES or not forked.can_fork() \
+        if len(bounds) < 2 or not forked.can_fork() \
                 or doc.count_attachments():  # the one-process scan names or reads them
             return None
         # a tokenizer built already (a caller scanning many files), or none
