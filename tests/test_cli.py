@@ -57,8 +57,9 @@ def test_version_alone_builds_no_command(monkeypatch: pytest.MonkeyPatch,
         raise AssertionError("typer built the command tree for --version")
 
     monkeypatch.setattr(typer.main, "get_command", refuse)
-    code, out, _ = run(["--version"], capsys)
-    assert (code, out.strip()) == (0, f"csrscan {__version__}")
+    for args in (["--version"], ["-V"]):
+        code, out, _ = run(args, capsys)
+        assert (code, out.strip()) == (0, f"csrscan {__version__}")
 
 
 def test_default_command_is_scan_and_json_contract(draft: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -213,11 +214,12 @@ def test_subcommand_names_are_those_registered() -> None:
     ["scan"],  # the table, printed by rich
     ["check", "-f", "json"],  # check's own 1 means "the policy does not hold"
     ["rules", "list"],  # click's echo
+    ["--version"],  # answered before typer runs
 ])
 def test_a_closed_stdout_ends_the_command_as_sigpipe_does(args: list[str]) -> None:
     """`csrscan … | head`: killed by SIGPIPE (the shell says 141), no traceback,
     never an exit code that means something else."""
-    if args[0] != "rules":
+    if args[0] in ("scan", "check"):
         args = [args[0], str(ROOT / "samples" / "huixin_consumer_finance_2024.pdf"), *args[1:]]
     proc = subprocess.Popen([sys.executable, "-m", "csrscan", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -232,7 +234,7 @@ def test_main_reports_a_closed_stdout(draft: Path, monkeypatch: pytest.MonkeyPat
         def write(self, text: str) -> int:
             raise BrokenPipeError(32, "Broken pipe")
     monkeypatch.setattr(sys, "stdout", Closed())
-    for args in ([str(draft), "-f", "json"], [str(draft)]):
+    for args in ([str(draft), "-f", "json"], [str(draft)], ["--version"]):
         with pytest.raises(SystemExit) as exit_info:
             main(args)
         assert exit_info.value.code == 141

@@ -34,10 +34,12 @@ def test_closed_stdin(draft: Path) -> None:
     assert r.stderr.strip() == "csrscan: error: <stdin>: standard input is closed"
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
-def test_stdout_on_a_full_disk(draft: Path, fmt: str) -> None:
+@pytest.mark.parametrize("args", [("draft.md", "-f", "table", "-e"),
+                                  ("draft.md", "-f", "json", "-e"),
+                                  ("draft.md", "-f", "markdown", "-e"), ("--version",)])
+def test_stdout_on_a_full_disk(draft: Path, args: tuple[str, ...]) -> None:
     with open("/dev/full", "w") as full:
-        r = subprocess.run([sys.executable, "-m", "csrscan", "draft.md", "-f", fmt, "-e"],
+        r = subprocess.run([sys.executable, "-m", "csrscan", *args],
                            cwd=draft, text=True, stdout=full, stderr=subprocess.PIPE,
                            check=False)
     assert r.returncode == 2, r.stderr
@@ -45,8 +47,9 @@ def test_stdout_on_a_full_disk(draft: Path, fmt: str) -> None:
         "csrscan: error: <stdout>: cannot write output: No space left on device"
 
 
-def test_closed_stdout(draft: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "csrscan", "draft.md"], cwd=draft, text=True,
+@pytest.mark.parametrize("args", [("draft.md",), ("--version",)])
+def test_closed_stdout(draft: Path, args: tuple[str, ...]) -> None:
+    r = subprocess.run([sys.executable, "-m", "csrscan", *args], cwd=draft, text=True,
                        stderr=subprocess.PIPE, check=False, preexec_fn=lambda: os.close(1))
     assert r.returncode == 2
     assert r.stderr.strip() == "csrscan: error: <stdout>: standard output is closed"

@@ -233,9 +233,6 @@ def usage_line(exc: Any) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Default to `scan`, map errors to exit codes (the `csrscan` command is run())."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args in (["--version"], ["-V"]):  # answered before typer builds every command (~40 ms)
-        typer.echo(f"csrscan {__version__}")
-        sys.exit(EXIT_OK)
     if args and (args[0] == "-" or (not args[0].startswith("-")
                                     and args[0] not in (*SUBCOMMANDS, "scan"))):
         near = near_command(args[0])
@@ -256,7 +253,11 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("csrscan: error: <stdout>: standard output is closed", err=True)
         sys.exit(EXIT_ERROR)
     try:
-        code = app(args=args, prog_name="csrscan", standalone_mode=False)
+        if args in (["--version"], ["-V"]):  # answered before typer builds every command (~40 ms)
+            emit(f"csrscan {__version__}\n", None)
+            code = EXIT_OK
+        else:
+            code = app(args=args, prog_name="csrscan", standalone_mode=False)
     except OutputClosed:
         sys.exit(EXIT_PIPE)
     except SystemExit:
