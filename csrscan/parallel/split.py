@@ -6,6 +6,9 @@ too short for two ranges is scanned in one process, as with `-j 1`: its
 tokenizer is the partial one (text/tokens.py), a few milliseconds, so there
 is nothing to overlap, and a reader and a full tokenizer only cost CPU
 (12 pages: 0.56 s of CPU against 0.42 s in one process, and no faster).
+Without a usable lexicon (a first run builds it, an unwritable cache) the
+one process builds the full tokenizer itself, not overlapped: the same
+result, once, a little later.
 
 The sequential scan reads every page, then normalizes (running headers are
 found by counting the top and bottom lines of *all* pages; a sentence cut
