@@ -17,6 +17,7 @@ from csrscan import regexcache
 from csrscan.errors import RuleError
 from csrscan.match.anchors import regex_anchors, regex_guards
 from csrscan.models import Indicator, Pack, Pattern, RuleContext
+from csrscan.text.guard import REGEX_BUDGET, budgeted_compile
 from csrscan.text.lexicon_store import pack_tokenizer
 from csrscan.text.normalize import normalize_term
 from csrscan.text.tokens import PackTokenizer
@@ -26,9 +27,6 @@ IdGuard = tuple[tuple[frozenset[int], ...], ...]
 NeedIds = tuple[frozenset[int], bool]  # context words as term indices; paragraph scope?
 ANCHOR, WORD, ASCII_WORD = 0, 1, 2  # what an automaton term is (CompiledPack.kinds)
 HAN = regexcache.compile("[\u4e00-\u9fff]")  # the ideographs of jieba's dictionary (match/words.py)
-
-
-REGEX_BUDGET = 1.0  # seconds one search of a user pack's regex may take (docs/writing-rules.md)
 
 
 class LazyRegex:
@@ -57,7 +55,7 @@ class LazyRegex:
 
     def search(self, text: str) -> re.Match[str] | None:
         if self._compiled is None:
-            self._compiled = _guarded_compile(self.pattern) if self.guarded \
+            self._compiled = budgeted_compile(self.pattern) if self.guarded \
                 else re.compile(self.pattern)
         if not self.guarded:
             return self._compiled.search(text)  # type: ignore[no-any-return]
@@ -68,12 +66,6 @@ class LazyRegex:
                             f"on one sentence of {len(text)} characters (nested quantifiers "
                             "such as (a+)+ backtrack without end; rewrite it)",
                             path=self.guarded) from None
-
-
-def _guarded_compile(pattern: str) -> Any:
-    import regex  # lazy: only user packs' regexes use it
-
-    return regex.compile(pattern, regex.VERSION0)  # VERSION0: the syntax of `re`
 
 
 def _is_builtin(pack: Pack) -> bool:

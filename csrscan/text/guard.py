@@ -28,7 +28,7 @@ DIGIT = "\\d"  # \d in a class: a figure's pattern needs a digit
 Chars = frozenset[str]
 
 
-REGEX_BUDGET = 1.0  # seconds one search of a user pack's regex may take (as match/compiled.py)
+REGEX_BUDGET = 1.0  # seconds one search of a user pack's regex may take (docs/writing-rules.md)
 Budget = tuple[str, str]  # a user pack's file and key, named when a search runs out of time
 
 
