@@ -25,6 +25,7 @@ from csrscan.match.compiled import HAN, CompiledPack, compile_pack
 from csrscan.models import Pack
 from csrscan.packs.examples import text_to_indicators
 from csrscan.packs.load import load_pack
+from csrscan.parallel import forked
 from csrscan.text.normalize import normalize_term
 from csrscan.text.segment import jieba_class
 
@@ -143,15 +144,19 @@ SCAN_AND_TELL = """
 import json, sys
 from csrscan.ingest.options import IngestOptions
 from csrscan.packs.select import select_pack
+from csrscan.parallel import forked
 from csrscan.pipeline import scan_path
 from csrscan.text.segment import tokenizer_built
+forked.MIN_PAGES_PER_PART = int(sys.argv[3])
 report = scan_path(sys.argv[1], select_pack(None), IngestOptions(jobs=int(sys.argv[2])))
 print(json.dumps([tokenizer_built(), report.score]))
 """
 
 
-def _scan_and_tell(path: Path, jobs: int) -> Any:
-    out = subprocess.run([sys.executable, "-c", SCAN_AND_TELL, str(path), str(jobs)],
+def _scan_and_tell(path: Path, jobs: int, part: int = forked.MIN_PAGES_PER_PART) -> Any:
+    """(whether the full tokenizer was built, the score) of a fresh process's
+    scan on `jobs` processes, with parts of at least `part` pages."""
+    out = subprocess.run([sys.executable, "-c", SCAN_AND_TELL, str(path), str(jobs), str(part)],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
@@ -160,17 +165,19 @@ def test_an_english_report_never_builds_the_tokenizer(tmp_path: Path) -> None:
     lines = [ENGLISH[0], ENGLISH[1], ENGLISH[4]]  # no c++: every sentence settles
     pages = [[f"{lines[n % 3]} Complaints were handled within {n + 2} days."]
              for n in range(12)]
-    pdf = write_pdf(tmp_path / "en.pdf", pages)  # 12 pages: split over two processes
-    for jobs in (1, 2):
-        built, score = _scan_and_tell(pdf, jobs)
+    pdf = write_pdf(tmp_path / "en.pdf", pages)
+    for jobs, part in ((1, 4), (2, 4), (2, 25)):  # one process; 12 pages split in two; one part
+        built, score = _scan_and_tell(pdf, jobs, part)
         assert score > 0 and built is False
 
 
-def test_a_chinese_report_builds_it(tmp_path: Path) -> None:
+def test_a_chinese_report_split_over_processes_builds_it(tmp_path: Path) -> None:
+    """Built once before the helpers fork, which inherit it; a Chinese report
+    of one part (or on one process) gets by with the partial tokenizer."""
     lines = parity_lines(40)
     pdf = write_pdf(tmp_path / "zh.pdf", [lines[n::10] for n in range(10)])
-    built, score = _scan_and_tell(pdf, 2)
-    assert score > 0 and built is True
+    assert [_scan_and_tell(pdf, jobs, part)[0] for jobs, part in ((2, 4), (2, 25), (1, 4))] \
+        == [True, False, False]
 
 
 def test_rjieba_itself_has_no_other_word_without_han() -> None:
