@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -238,3 +239,50 @@ def test_main_reports_a_closed_stdout(draft: Path, monkeypatch: pytest.MonkeyPat
         with pytest.raises(SystemExit) as exit_info:
             main(args)
         assert exit_info.value.code == 141
+
+
+def _full_root_help() -> str:
+    """The root's help as typer prints it from the real app, every command built."""
+    import contextlib
+
+    import typer.main
+
+    from csrscan.cli import root as cli
+
+    cli._register_subcommands()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        typer.main.get_command(cli.app).main(["--help"], prog_name="csrscan",
+                                             standalone_mode=False)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("columns", ["120", "60"])
+def test_root_help_lists_the_commands_as_the_real_app_does(
+        columns: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`csrscan -h` comes from a twin app whose commands have no options
+    (cli/listing.py): the same text, at any terminal width; none of the real
+    commands' parameters is built for it."""
+    import typer.main
+
+    monkeypatch.setenv("COLUMNS", columns)
+    expected = _full_root_help()
+    built: list[str] = []
+    real = typer.main.get_params_convertors_ctx_param_name_from_function
+
+    def spy(callback: Any) -> Any:
+        built.append(getattr(callback, "__name__", ""))
+        return real(callback)
+    monkeypatch.setattr(typer.main, "get_params_convertors_ctx_param_name_from_function", spy)
+    for args in (["--help"], ["-h"]):
+        code, out, err = run(args, capsys)
+        assert (code, out, err) == (0, expected, "")
+    assert "scan" in expected and "compare" in expected
+    assert set(built) <= {"_root", "_no_options", ""}, built
+
+
+def test_bare_csrscan_prints_the_help_as_a_usage_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([], capsys)
+    assert (code, out, err) == (2, "", _full_root_help())

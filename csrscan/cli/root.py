@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import signal
 import sys
 from collections.abc import Iterable
@@ -64,9 +63,11 @@ HELP = """Check what a Chinese CSR / ESG report discloses, topic by topic.
 Exit codes: 0 scanned (check: policy holds), 1 check: policy failed,
 2 usage, input, rules or config error, 3 internal error."""
 
-app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
-                  context_settings={"help_option_names": ["-h", "--help"]},
-                  pretty_exceptions_enable=False, rich_markup_mode=None)
+APP_SETTINGS: dict[str, Any] = {
+    "help": HELP, "no_args_is_help": True, "add_completion": False,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+    "pretty_exceptions_enable": False, "rich_markup_mode": None}
+app = typer.Typer(**APP_SETTINGS)
 
 
 def _version(value: bool) -> None:
@@ -131,17 +132,17 @@ def render_scan(report: Report, fmt: str, evidence: bool, all_evidence: bool,
     return console_text(console)
 
 
-# Registered by _register_subcommands (a test keeps the two in step).
+# The names _subcommands lists (a test keeps the two in step).
 SUBCOMMANDS = ("rules", "check", "diff", "baseline", "config", "compare", "history", "cache",
                "tag")
 
 
-def _register_subcommands() -> None:
-    """Sub-apps live in their own modules; imported here, when a command other
+def _subcommands() -> list[tuple[str, Any]]:
+    """(name, command function or sub-app), in the order the help lists them.
+
+    Sub-apps live in their own modules; imported here, when a command other
     than `scan` runs or the command list is shown (a plain scan skips the
     imports and typer's 10 ms of building them)."""
-    if app.registered_groups:  # already done (main() called again in one process)
-        return
     from csrscan.cli.baseline import baseline_app
     from csrscan.cli.check import check, config_app, diff
     from csrscan.cli.compare import compare
@@ -149,15 +150,31 @@ def _register_subcommands() -> None:
     from csrscan.cli.store import cache_app, history
     from csrscan.cli.tag import tag
 
-    app.add_typer(rules_app, name="rules")
-    app.command("check")(check)
-    app.command("diff")(diff)
-    app.add_typer(baseline_app, name="baseline")
-    app.add_typer(config_app, name="config")
-    app.command("compare")(compare)
-    app.command("history")(history)
-    app.add_typer(cache_app, name="cache")
-    app.command("tag")(tag)
+    return [("rules", rules_app), ("check", check), ("diff", diff), ("baseline", baseline_app),
+            ("config", config_app), ("compare", compare), ("history", history),
+            ("cache", cache_app), ("tag", tag)]
+
+
+def _register_subcommands() -> None:
+    if app.registered_groups:  # already done (main() called again in one process)
+        return
+    for name, target in _subcommands():
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(target)
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app that runs `args`: for the root's own help, a twin listing the
+    commands without building their options (cli/listing.py)."""
+    if args in (["-h"], ["--help"]):
+        from csrscan.cli.listing import listing_app
+
+        return listing_app(APP_SETTINGS, _root, [("scan", scan), *_subcommands()])
+    if not args or args[0] != "scan":
+        _register_subcommands()
+    return app
 
 
 def run() -> None:
@@ -204,45 +221,19 @@ def run() -> None:
     os._exit(code)
 
 
-def near_command(word: str) -> str | None:
-    """The command a bare word is a near miss of, unless it names an existing path."""
-    import difflib
-
-    if os.path.exists(word) or "." in word or "/" in word:  # check.md is a (missing) file
-        return None
-    close = difflib.get_close_matches(word, (*SUBCOMMANDS, "scan"), n=1, cutoff=0.75)
-    return close[0] if close else None
-
-
-def usage_line(exc: Any) -> str:
-    """A usage error in one line, with where to look: click prints three."""
-    ctx = getattr(exc, "ctx", None)
-    where = ctx.command_path if ctx is not None else "csrscan"
-    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-    possible = getattr(exc, "possibilities", None)
-    if possible and getattr(exc, "option_name", None):  # `--evidnce`: name the nearest
-        import difflib
-
-        near = difflib.get_close_matches(exc.option_name, possible, n=1, cutoff=0) or possible
-        message = f"no such option: {exc.option_name} (did you mean {near[0]!r}?)"
-    # click's sentences end in '.' and may add "Did you mean …?": one clause before the hint
-    message = re.sub(r"\.?\s+Did you mean (.+)\?$", r" (did you mean \1?)", message.strip())
-    return f"csrscan: error: {message.rstrip('.')}; try '{where} -h'"
-
-
 def main(argv: list[str] | None = None) -> None:
     """Default to `scan`, map errors to exit codes (the `csrscan` command is run())."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and (args[0] == "-" or (not args[0].startswith("-")
                                     and args[0] not in (*SUBCOMMANDS, "scan"))):
-        near = near_command(args[0])
+        from csrscan.cli.usage import near_command
+
+        near = near_command(args[0], (*SUBCOMMANDS, "scan"))
         if near:  # `csrscan chek draft.md`: a typo, not a report file
             typer.echo(f"csrscan: error: unknown command {args[0]!r} (did you mean {near!r}?); "
                        "try 'csrscan -h'", err=True)
             sys.exit(EXIT_ERROR)
         args.insert(0, "scan")
-    if not args or args[0] != "scan":
-        _register_subcommands()
     if os.environ.get("CSRSCAN_DEBUG"):  # what the library logs: e.g. why a split scan gave way
         import logging
 
@@ -252,12 +243,16 @@ def main(argv: list[str] | None = None) -> None:
     if stdout is None:  # started with stdout closed (`csrscan r.pdf >&-`)
         typer.echo("csrscan: error: <stdout>: standard output is closed", err=True)
         sys.exit(EXIT_ERROR)
+    if not args:  # bare `csrscan`: the help, as a usage error (on stderr, exit 2), undecorated
+        with contextlib.redirect_stdout(sys.stderr):
+            _app_for(["--help"])(args=["--help"], prog_name="csrscan", standalone_mode=False)
+        sys.exit(EXIT_ERROR)
     try:
         if args in (["--version"], ["-V"]):  # answered before typer builds every command (~40 ms)
             emit(f"csrscan {__version__}\n", None)
             code = EXIT_OK
         else:
-            code = app(args=args, prog_name="csrscan", standalone_mode=False)
+            code = _app_for(args)(args=args, prog_name="csrscan", standalone_mode=False)
     except OutputClosed:
         sys.exit(EXIT_PIPE)
     except SystemExit:
@@ -273,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("csrscan: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except typer.TyperException as exc:  # usage errors: click's message, exit 2
+        from csrscan.cli.usage import usage_line
+
         typer.echo(usage_line(exc), err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:
