@@ -114,8 +114,9 @@ def test_the_architecture_page_draws_the_contract() -> None:
 
 
 def test_help_loads_no_stage() -> None:
-    """`csrscan --help` builds every command but imports none of the stages
-    (nor their libraries): it stays instant as the package grows."""
+    """Every command's module (what `csrscan --help` and any command but
+    `scan` import) imports none of the stages (nor their libraries): the
+    help stays instant as the package grows."""
     code = ("import sys\nfrom csrscan.cli import root\nroot._register_subcommands()\n"
             "print(' '.join(sorted(sys.modules)))")
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

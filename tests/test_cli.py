@@ -286,3 +286,6 @@ def test_bare_csrscan_prints_the_help_as_a_usage_error(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run([], capsys)
     assert (code, out, err) == (2, "", _full_root_help())
+    code, out, err = run(["rules"], capsys)  # a command group without its command: alike
+    assert (code, out) == (2, "") and err.startswith("Usage: csrscan rules [OPTIONS] COMMAND")
+    assert "Commands:" in err and "error:" not in err

@@ -168,7 +168,7 @@ def _register_subcommands() -> None:
 def _app_for(args: list[str]) -> typer.Typer:
     """The app that runs `args`: for the root's own help, a twin listing the
     commands without building their options (cli/listing.py)."""
-    if args in (["-h"], ["--help"]):
+    if args in ([], ["-h"], ["--help"]):
         from csrscan.cli.listing import listing_app
 
         return listing_app(APP_SETTINGS, _root, [("scan", scan), *_subcommands()])
@@ -242,10 +242,6 @@ def main(argv: list[str] | None = None) -> None:
     stdout = sys.stdout
     if stdout is None:  # started with stdout closed (`csrscan r.pdf >&-`)
         typer.echo("csrscan: error: <stdout>: standard output is closed", err=True)
-        sys.exit(EXIT_ERROR)
-    if not args:  # bare `csrscan`: the help, as a usage error (on stderr, exit 2), undecorated
-        with contextlib.redirect_stdout(sys.stderr):
-            _app_for(["--help"])(args=["--help"], prog_name="csrscan", standalone_mode=False)
         sys.exit(EXIT_ERROR)
     try:
         if args in (["--version"], ["-V"]):  # answered before typer builds every command (~40 ms)

@@ -19,7 +19,12 @@ def near_command(word: str, commands: Sequence[str]) -> str | None:
 
 
 def usage_line(exc: Any) -> str:
-    """A usage error in one line, with where to look: click prints three."""
+    """A usage error in one line, with where to look: click prints three.
+
+    A command group run without a command (bare `csrscan`, `csrscan rules`)
+    gets its help as it is: the message is the help."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return str(exc.format_message()).rstrip("\n")
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "csrscan"
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
