@@ -1,13 +1,15 @@
 """Issue #18 target: a 100 MB single-line text never needs more than 4× its size.
 
-    python benchmarks/one_line.py [--mb 100] [--runs 1] [--variants mix,nopunct,ascii,lines]
+    python benchmarks/one_line.py [--mb 100] [--runs 1] [--variants mix,nopunct,ascii,lines,gb18030]
 
 Scans generated texts (sentences written for this benchmark) with
 `--max-memory 0 -j 1` (no cap, one process) and prints input size, peak RSS of
 the process (GNU time), its ratio to the input and wall time. Variants: `mix`,
 one line of sentences and long runs without punctuation; `nopunct`, one line
 without any punctuation; `ascii`, one line of English; `lines`, the `mix`
-text on many lines (the control). run.py prints the `mix` figure.
+text on many lines (the control); `gb18030`, the `mix` text in GB18030 (its
+encoding judged on its head, decoded in pieces: text.py). run.py prints the
+`mix` figure.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def piece(rng: random.Random, variant: str) -> str:
     if variant == "ascii":
         return (f"The company issued {n} green loans in {y} and trained {n % 977} staff on "
                 f"consumer protection; its carbon target is net zero by {y + 20}. ")
-    sentence = rng.choice(SENTENCES).format(y=y, n=n)
+    sentence = rng.choice(SENTENCES).format(y=y, n=n)  # (gb18030: the mix text)
     if variant == "nopunct":
         return sentence.translate(str.maketrans("", "", "。，%"))
     if rng.random() < 0.15:  # a long run without any punctuation
@@ -57,13 +59,14 @@ def build(variant: str, mb: int) -> Path:
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)
+    encoding = "gb18030" if variant == "gb18030" else "utf-8"
     rng, size, written = random.Random(7), mb * 1_000_000, 0
     tmp = path.with_suffix(".part")
-    with tmp.open("w", encoding="utf-8") as out:
+    with tmp.open("w", encoding=encoding) as out:
         while written < size:
             text = piece(rng, variant)
             out.write(text)
-            written += len(text.encode("utf-8"))
+            written += len(text.encode(encoding))
     tmp.replace(path)
     return path
 
@@ -89,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=int, default=100)
     ap.add_argument("--runs", type=int, default=1)
-    ap.add_argument("--variants", default="mix,nopunct,ascii,lines")
+    ap.add_argument("--variants", default="mix,nopunct,ascii,lines,gb18030")
     args = ap.parse_args(argv)
     env = csrscan_env()
     for variant in args.variants.split(","):

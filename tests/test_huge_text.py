@@ -46,11 +46,16 @@ def one_line_text(size: int, seed: int = 3) -> str:
     return "".join(pieces)
 
 
-@pytest.mark.parametrize("cap", ["0", "2GiB"])  # 2GiB: the default, in a guarded child
-def test_a_huge_one_line_text_needs_at_most_4x_its_size(tmp_path: Path, cap: str) -> None:
+@pytest.mark.parametrize(("encoding", "cap"), [
+    ("utf-8", "0"), ("utf-8", "2GiB"),  # 2GiB: the default, in a guarded child
+    # before: judged whole, its Han characters listed one by one: 16 MiB of
+    # GB18030 took 770 MB (60 MB took 3 GB and 63 s)
+    ("gb18030", "0"), ("utf-16", "0")])
+def test_a_huge_one_line_text_needs_at_most_4x_its_size(tmp_path: Path, encoding: str,
+                                                        cap: str) -> None:
     text = one_line_text(24 * 2**20)
     path = tmp_path / "oneline.txt"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding=encoding)
     size_mib = path.stat().st_size / 2**20
     # with a cap, before: the parent kept the input and read the child's answer
     # as one pickle beside the objects it makes
@@ -62,6 +67,7 @@ def test_a_huge_one_line_text_needs_at_most_4x_its_size(tmp_path: Path, cap: str
     report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert report["source"]["pages"] == 1
     assert report["source"]["chars"] == len(text)
+    assert report["source"]["encoding"] == {"utf-16": "utf-16-le"}.get(encoding, encoding)
     evidence = [e for t in report["topics"] for i in t["indicators"] for e in i["evidence"]]
     assert len(evidence) > 10_000
     assert {(e["page"], e["line"]) for e in evidence} == {(1, 1)}
@@ -178,3 +184,81 @@ def test_the_memo_lets_go_of_the_least_recently_seen_within_its_budget() -> None
     shared = Shared()
     one, two = ("绿色", "金融"), tuple(["绿色", "金融"])
     assert shared(one) is one and shared(two) is one
+
+
+# ---- a huge text in another encoding: judged on its head, decoded in pieces
+
+def _both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch, **options: object) -> tuple:
+    """(document or error) read as a huge text, in pieces, and as one decoded whole."""
+    from csrscan.errors import CsrscanError
+
+    got = []
+    for threshold in (1_000, 10**9):  # parts from 1,000 bytes / never
+        monkeypatch.setattr("csrscan.ingest.text.PARTS_FROM_BYTES", threshold)
+        try:
+            doc = bytes_to_document(data, "huge.txt", IngestOptions(**options))  # type: ignore[arg-type]
+            got.append(("".join(p.text for p in doc.pages), doc.encoding, doc.warnings))
+        except CsrscanError as exc:
+            got.append((type(exc).__name__, str(exc)))
+    return tuple(got)
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-16", "utf-8-sig"])
+def test_a_huge_text_reads_as_the_whole_would(encoding: str, small_parts: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    text = one_line_text(30_000, seed=4)
+    if encoding == "big5":
+        text = text.replace("绿色", "綠色").replace("发展", "發展")  # traditional wording
+        text = "".join(ch for ch in text if _encodes(ch, "big5"))
+    monkeypatch.setattr("csrscan.ingest.text.HEAD_BYTES", 3_001)  # cut inside a character
+    pieces, whole = _both_ways(text.encode(encoding), monkeypatch)
+    assert pieces == whole
+    assert pieces[0] == text
+    assert pieces[1] == {"utf-16": "utf-16-le", "big5": "big5"}.get(encoding, encoding) \
+        or pieces[1] == "cp950"
+
+
+def _encodes(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("tail", [b"\xff\xfe\xfd", "綠色發展".encode("big5") * 3])
+def test_a_huge_text_whose_rest_is_not_its_head_is_judged_whole(
+        tail: bytes, small_parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bad bytes (or another encoding) past the head: the same verdict, error
+    and offset or document, as the whole file gets."""
+    data = one_line_text(30_000, seed=6).encode("gb18030") + tail
+    monkeypatch.setattr("csrscan.ingest.text.HEAD_BYTES", 4_000)
+    pieces, whole = _both_ways(data, monkeypatch)
+    assert pieces == whole
+
+
+@pytest.mark.parametrize(("stored", "forced"), [("gb18030", "gb18030"),
+                                               ("utf-8", "utf-16-le")])
+def test_a_huge_text_with_its_encoding_forced(stored: str, forced: str, small_parts: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """--encoding on a huge text: decoded in pieces, the implausible-Chinese
+    warning (UTF-8 read as UTF-16) as on the whole text."""
+    rng = random.Random(8)
+    for _ in range(50):  # a text whose UTF-8 bytes pair up into no surrogate
+        data = one_line_text(30_000, seed=rng.randint(0, 10**6)).encode(stored)
+        data += b" " * (len(data) % 2)
+        if stored == forced or _decodes(data, forced):
+            break
+    monkeypatch.setattr("csrscan.ingest.text.HEAD_BYTES", 4_001)
+    monkeypatch.setattr("csrscan.ingest.text.FORCED_SAMPLE", 1_000)  # as 2 MiB and 200,000
+    pieces, whole = _both_ways(data, monkeypatch, encoding=forced)
+    assert pieces == whole
+    assert len(pieces) == 3 and bool(pieces[2]) is (stored != forced)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True

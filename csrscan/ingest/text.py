@@ -4,6 +4,10 @@ Decoding order: `--encoding` override > BOM > strict UTF-8 > a declared
 charset (HTML <meta>) > detection restricted to Chinese encodings.  Every
 guess is checked with the common-Han share (see `ingest_quality`), because
 GB18030 happily decodes Big5 bytes into plausible-looking nonsense.
+
+A text over PARTS_FROM_BYTES is judged on its head (HEAD_BYTES, as charset
+detection is), then decoded in pieces (text_parts.py): judging a 60 MB
+GB18030 text whole took 63 s and 3 GB, its Han characters listed one by one.
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ from csrscan.ingest.quality import GOOD_SHARE, common_han_share, raw_common_shar
 from csrscan.ingest.text_parts import (
     PARTS_FROM_BYTES,
     cut_parts,
+    decoded_pieces,
     split_text,
     steady_heap,
     text_pages,
-    utf8_parts,
 )
 from csrscan.models import Document, Page
 
@@ -29,6 +33,9 @@ from csrscan.models import Document, Page
 CANDIDATES = ("utf_16_le", "utf_16_be", "gb18030", "big5", "cp950")
 
 _GB_FAMILY = frozenset(codecs.lookup(n).name for n in ("gb2312", "gbk", "gb18030"))
+HEAD_BYTES = 2 * 2**20  # a huge text's encoding is judged on this much of its start
+# a forced encoding is judged on this many characters (fewer than any HEAD_BYTES decode to)
+FORCED_SAMPLE = 200_000
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -64,34 +71,54 @@ def read_text(data: bytes, name: str, options: IngestOptions, *,
 
     A huge file is read in parts that all are page 1 (see text_parts)."""
     if len(data) > PARTS_FROM_BYTES:
-        steady_heap()
-    if len(data) > PARTS_FROM_BYTES and not options.encoding:
-        parts = utf8_parts(data)
-        if parts is not None:
-            encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-            pages = text_pages(parts, lambda part, first: _cleaned(part, name, markdown, first))
-            return Document(path=name, format="md" if markdown else "txt",
-                            sha256=sha256_hex(data), pages=pages, encoding=encoding)
+        return _read_huge(data, name, options, markdown)
+    dec = _decoded(data, name, options.encoding)
+    return Document(path=name, format="md" if markdown else "txt",
+                    sha256=sha256_hex(data),
+                    pages=(Page(1, _cleaned(dec.text, name, markdown), "text", 1),),
+                    encoding=dec.encoding, warnings=dec.warnings)
+
+
+def _read_huge(data: bytes, name: str, options: IngestOptions, markdown: bool) -> Document:
+    """A text over PARTS_FROM_BYTES, decoded in pieces: UTF-8 if it is UTF-8
+    throughout, else the encoding its head reads as (the whole of it is
+    judged only when the rest does not decode as its head does)."""
+    steady_heap()
+    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    warnings: tuple[str, ...] = ()
+    pieces = None if options.encoding else decoded_pieces(data, encoding)
+    if pieces is None:
+        head = _decoded(data[:HEAD_BYTES], name, options.encoding, head=True)
+        encoding, warnings = head.encoding, head.warnings
+        del head
+        pieces = decoded_pieces(data, encoding, 0 if options.encoding else _bom_length(data))
+    if pieces is None:  # the rest is not what the head is: judged whole, as a small file
+        dec = _decoded(data, name, options.encoding)
+        encoding, warnings, pieces = dec.encoding, dec.warnings, split_text(dec.text)
+        del dec  # its pieces alone: the text is not held twice
+    pages = text_pages(cut_parts(pieces), lambda part, first: _cleaned(part, name, markdown, first))
+    return Document(path=name, format="md" if markdown else "txt", sha256=sha256_hex(data),
+                    pages=pages, encoding=encoding, warnings=warnings)
+
+
+def _decoded(data: bytes, name: str, override: str | None, *, head: bool = False) -> Decoded:
+    """decode(), with bytes that are no text at all named as such."""
     try:
-        dec = decode(data, name, options.encoding)
+        return decode(data, name, override, head=head)
     except EncodingError:
         has_bom = any(data.startswith(bom) for bom, _ in _BOMS)
-        if not (options.encoding or has_bom) and _control_share(data[:8192]) > 0.05:
+        if not (override or has_bom) and _control_share(data[:8192]) > 0.05:
             raise InputError("unknown binary format (not PDF, docx, HTML or text)",
                              path=name) from None
         raise
-    encoding, warnings, text = dec.encoding, dec.warnings, dec.text
-    del dec  # the text alone: a huge one is not held twice
-    if len(data) > PARTS_FROM_BYTES:
-        pieces = split_text(text)
-        del text
-        pages = text_pages(cut_parts(pieces),
-                           lambda part, first: _cleaned(part, name, markdown, first))
-    else:
-        pages = (Page(1, _cleaned(text, name, markdown), "text", 1),)
-    return Document(path=name, format="md" if markdown else "txt",
-                    sha256=sha256_hex(data), pages=pages, encoding=encoding,
-                    warnings=warnings)
+
+
+def _bom_length(data: bytes) -> int:
+    """The bytes of a BOM that decode() skips (utf-8-sig's own codec skips it)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return 0 if enc == "utf-8-sig" else len(bom)
+    return 0
 
 
 def _cleaned(text: str, name: str, markdown: bool, first: bool = True) -> str:
@@ -107,47 +134,58 @@ def _cleaned(text: str, name: str, markdown: bool, first: bool = True) -> str:
 
 
 def decode(data: bytes, name: str, override: str | None = None,
-           declared: str | None = None) -> Decoded:
-    """Bytes -> str, or `EncodingError` naming the offending byte offset."""
+           declared: str | None = None, *, head: bool = False) -> Decoded:
+    """Bytes -> str, or `EncodingError` naming the offending byte offset.
+
+    `head`: `data` is the start of a longer text, whose last character may be
+    cut (it is left out of the text)."""
     if override:
-        return _decode_as(data, name, override)
+        return _decode_as(data, name, override, head)
     for bom, enc in _BOMS:
         if data.startswith(bom):
             skip = 0 if enc == "utf-8-sig" else len(bom)
-            text = _strict(data[skip:], enc, name, offset=skip)
+            text = _strict(data[skip:], enc, name, offset=skip, head=head)
             return Decoded(text, enc)
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(_as_text(data, "utf-8", head), "utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if declared and _known_codec(declared):
         # Pages labelled gb2312/gbk routinely use characters beyond it.
         enc = "gb18030" if codecs.lookup(declared).name in _GB_FAMILY else declared
-        got = _try_guess(data, enc, note=False)
+        got = _try_guess(data, enc, note=False, head=head)
         if got is not None:
             return got
-    return _detect(data, name, utf8_error)
+    return _detect(data, name, utf8_error, head)
 
 
-def _decode_as(data: bytes, name: str, encoding: str) -> Decoded:
+def _as_text(data: bytes, enc: str, head: bool) -> str:
+    """data.decode(enc), strictly; of a head, a last character cut short is left out."""
+    if not head:
+        return data.decode(enc)
+    return str(codecs.getincrementaldecoder(enc)("strict").decode(data, final=False))
+
+
+def _decode_as(data: bytes, name: str, encoding: str, head: bool = False) -> Decoded:
     if not _known_codec(encoding):
         raise InputError(f"unknown encoding '{encoding}' (--encoding)", path=name)
     enc = codecs.lookup(encoding).name
     if enc == "utf-8" and data.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
-    text = _strict(data, enc, name, offset=0)
-    return Decoded(text, enc, _implausible(text, data, name, enc))
+    text = _strict(data, enc, name, offset=0, head=head)
+    return Decoded(text, enc, _implausible(text, data, name, enc, head))
 
 
-def _implausible(text: str, data: bytes, name: str, enc: str) -> tuple[str, ...]:
+def _implausible(text: str, data: bytes, name: str, enc: str,
+                 head: bool = False) -> tuple[str, ...]:
     """A warning when a forced encoding gives Han characters that are mostly rare
     ones: UTF-8 read as UTF-16 is all CJK-looking mojibake, and a report we
     misread must not pass for one that discloses nothing."""
-    n_han, share = common_han_share(text[:200_000])
+    n_han, share = common_han_share(text[:FORCED_SAMPLE])
     if n_han < 20 or share >= GOOD_SHARE:
         return ()
     try:
-        better = decode(data, name).encoding
+        better = decode(data, name, head=head).encoding
     except InputError:
         better = None
     hint = f"; without --encoding it reads as {better}" if better and better != enc else ""
@@ -155,9 +193,9 @@ def _implausible(text: str, data: bytes, name: str, enc: str) -> tuple[str, ...]
             f"characters are common ones): topics may show as missing{hint}",)
 
 
-def _strict(data: bytes, enc: str, name: str, *, offset: int) -> str:
+def _strict(data: bytes, enc: str, name: str, *, offset: int, head: bool = False) -> str:
     try:
-        return data.decode(enc)
+        return _as_text(data, enc, head)
     except UnicodeDecodeError as exc:
         pos = offset + exc.start
         bad = data[exc.start:exc.start + 2].hex(" ")
@@ -173,10 +211,11 @@ def _known_codec(name: str) -> bool:
     return True
 
 
-def _try_guess(data: bytes, enc: str, *, note: bool = True) -> Decoded | None:
+def _try_guess(data: bytes, enc: str, *, note: bool = True, head: bool = False
+               ) -> Decoded | None:
     """Decode strictly with `enc` and accept only plausible Chinese."""
     try:
-        text = data.decode(enc)
+        text = _as_text(data, enc, head)
     except (UnicodeDecodeError, LookupError):
         return None
     n_han, share = common_han_share(text)
@@ -190,7 +229,8 @@ def _try_guess(data: bytes, enc: str, *, note: bool = True) -> Decoded | None:
     return Decoded(text, canon, (warning,))
 
 
-def _detect(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> Decoded:
+def _detect(data: bytes, name: str, utf8_error: UnicodeDecodeError, head: bool = False
+            ) -> Decoded:
     """charset-normalizer ranks the candidates; our Han check has the veto.
 
     Score: common-Han share after t2s, then before t2s (simplified text read
@@ -201,7 +241,7 @@ def _detect(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> Decoded:
     scored: list[tuple[float, float, int, str]] = []
     for i, enc in enumerate(ranked):
         try:
-            text = data.decode(enc)
+            text = _as_text(data, enc, head)
         except (UnicodeDecodeError, LookupError):
             continue
         n_han, share = common_han_share(text)
@@ -214,7 +254,7 @@ def _detect(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> Decoded:
         raise EncodingError(f"cannot decode: not UTF-8, GB18030, Big5 or UTF-16 ({where}); "
                             "pass --encoding", path=name)
     share, _, _, enc = max(scored)
-    guess = _try_guess(data, enc) if share >= GOOD_SHARE else None
+    guess = _try_guess(data, enc, head=head) if share >= GOOD_SHARE else None
     if guess is None:
         raise EncodingError(
             f"no Chinese encoding gives readable text (best: {codecs.lookup(enc).name}, "

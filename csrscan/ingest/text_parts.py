@@ -9,8 +9,9 @@ ends after a line break where one is near its end, else after a sentence's end,
 else after a space, else at PART_CHARS; its `first_line` keeps evidence line
 numbers those of the file.
 
-UTF-8 (the usual case) is decoded part by part and the whole text never exists
-as one string; other encodings are decoded whole, then cut.
+The text is decoded a megabyte at a time (`decoded_pieces`) and the whole text
+never exists as one string, in UTF-8 (the usual case) as in any other encoding
+(text.py judges a huge text's encoding on its head).
 """
 
 from __future__ import annotations
@@ -51,23 +52,22 @@ def steady_heap() -> None:
 _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
 
-def utf8_parts(data: bytes) -> Iterator[str] | None:
-    """`data` decoded as UTF-8 in parts, or None when it is not UTF-8 throughout
-    (the caller then decodes it whole, detecting its encoding)."""
-    sig = data.startswith(codecs.BOM_UTF8)
-    decoder = codecs.getincrementaldecoder("utf-8-sig" if sig else "utf-8")("strict")
+def decoded_pieces(data: bytes, encoding: str, start: int = 0) -> list[str] | None:
+    """`data[start:]` decoded strictly as `encoding` in pieces of at most
+    _READ_BYTES characters, for cut_parts; None when it does not decode (the
+    caller then decodes it whole, which names the offending byte)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
     texts: list[str] = []
     view = memoryview(data)
     try:
-        for at in range(0, len(data), _READ_BYTES):
+        for at in range(start, len(data), _READ_BYTES):
             texts.append(decoder.decode(view[at:at + _READ_BYTES],
                                         final=at + _READ_BYTES >= len(data)))
     except UnicodeDecodeError:
         return None
     finally:
         view.release()
-    # bounded pieces of at most _READ_BYTES characters: regrouped into parts
-    return cut_parts(texts)
+    return texts
 
 
 def cut_parts(texts: list[str]) -> Iterator[str]:
