@@ -210,7 +210,7 @@ def test_a_huge_text_reads_as_the_whole_would(encoding: str, small_parts: int,
     if encoding == "big5":
         text = text.replace("绿色", "綠色").replace("发展", "發展")  # traditional wording
         text = "".join(ch for ch in text if _encodes(ch, "big5"))
-    monkeypatch.setattr("csrscan.ingest.text.HEAD_BYTES", 3_001)  # cut inside a character
+    monkeypatch.setattr("csrscan.ingest.text_huge.HEAD_BYTES", 3_001)  # cut inside a character
     pieces, whole = _both_ways(text.encode(encoding), monkeypatch)
     assert pieces == whole
     assert pieces[0] == text
@@ -226,14 +226,26 @@ def _encodes(ch: str, encoding: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("tail", [b"\xff\xfe\xfd", "綠色發展".encode("big5") * 3])
-def test_a_huge_text_whose_rest_is_not_its_head_is_judged_whole(
-        tail: bytes, small_parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bad bytes (or another encoding) past the head: the same verdict, error
-    and offset or document, as the whole file gets."""
-    data = one_line_text(30_000, seed=6).encode("gb18030") + tail
-    monkeypatch.setattr("csrscan.ingest.text.HEAD_BYTES", 4_000)
-    pieces, whole = _both_ways(data, monkeypatch)
+TRADITIONAL = "本行持續推動綠色金融發展，綠色信貸餘額較上年增長百分之二十。"
+ENGLISH = "The bank reports on its green lending and on customer protection every year. "
+
+
+@pytest.mark.parametrize(("head", "rest"), [
+    # bad bytes past the head
+    (one_line_text(30_000, seed=6).encode("gb18030"), b"\xff\xfe\xfd"),
+    # the rest in another Chinese encoding that still decodes: mojibake, judged whole
+    (one_line_text(3_000, seed=6).encode("gb18030"), TRADITIONAL.encode("big5") * 400),
+    # a head with too little Chinese to judge (an em dash, two rare characters)
+    ((ENGLISH * 40 + "—堃喆" + ENGLISH * 20).encode("gb18030"),
+     one_line_text(30_000, seed=6).encode("gb18030")),
+    # a UTF-8 head, then GB18030
+    (ENGLISH.encode() * 80, one_line_text(30_000, seed=6).encode("gb18030")),
+])
+def test_a_huge_text_whose_head_is_no_judge_is_judged_whole(
+        head: bytes, rest: bytes, small_parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same verdict, error and offset or document, as the whole file gets."""
+    monkeypatch.setattr("csrscan.ingest.text_huge.HEAD_BYTES", 4_000)
+    pieces, whole = _both_ways(head + rest, monkeypatch)
     assert pieces == whole
 
 
@@ -249,10 +261,12 @@ def test_a_huge_text_with_its_encoding_forced(stored: str, forced: str, small_pa
         data += b" " * (len(data) % 2)
         if stored == forced or _decodes(data, forced):
             break
-    monkeypatch.setattr("csrscan.ingest.text.HEAD_BYTES", 4_001)
-    monkeypatch.setattr("csrscan.ingest.text.FORCED_SAMPLE", 1_000)  # as 2 MiB and 200,000
+    monkeypatch.setattr("csrscan.ingest.text_huge.HEAD_BYTES", 4_001)
+    monkeypatch.setattr("csrscan.ingest.decode.FORCED_SAMPLE", 1_000)  # as 2 MiB and 200,000
     pieces, whole = _both_ways(data, monkeypatch, encoding=forced)
-    assert pieces == whole
+    assert pieces[:2] == whole[:2]
+    # the hint names what the huge text's start reads as (the whole is never judged)
+    assert pieces[2] == tuple(w.replace("it reads as", "its start reads as") for w in whole[2])
     assert len(pieces) == 3 and bool(pieces[2]) is (stored != forced)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ingest_support import PARA_SIMPLIFIED, PARA_TRADITIONAL, load_make_bad
 
-from csrscan.errors import EncodingError
+from csrscan.errors import EncodingError, InputError
 from csrscan.ingest import IngestOptions, bytes_to_document, path_to_document, sniff_format
 
 TEXT = f"第一章 公司治理\n\n{PARA_SIMPLIFIED}\n温室气体排放：1,200吨\n"
@@ -53,6 +53,20 @@ def test_encoding_override() -> None:
     assert doc.encoding == "big5" and doc.pages[0].text == TRAD and doc.warnings == ()
     with pytest.raises(EncodingError, match=r"tw\.txt: invalid gbk bytes at offset \d+"):
         bytes_to_document(data + b"\xff\xfe", "tw.txt", IngestOptions(encoding="gbk"))
+
+
+@pytest.mark.parametrize("override", [None, "utf-8", "utf-8-sig"])
+def test_a_bad_byte_after_a_utf8_bom_is_named_at_its_file_offset(override: str | None) -> None:
+    """Offsets count the BOM (they left it out: 0xFF at 13 was 'offset 10 (61 61)')."""
+    data = codecs.BOM_UTF8 + b"abcdefghij" + b"\xff\x62"
+    with pytest.raises(EncodingError, match=r"invalid utf-8 bytes at offset 13 \(ff 62\)"):
+        bytes_to_document(data, "t.txt", IngestOptions(encoding=override))
+
+
+@pytest.mark.parametrize("codec", ["base64", "rot13", "hex"])
+def test_a_codec_that_is_no_text_encoding_is_refused_by_name(codec: str) -> None:
+    with pytest.raises(InputError, match=f"unknown encoding '{codec}' \\(--encoding\\)"):
+        bytes_to_document(b"abc", "t.txt", IngestOptions(encoding=codec))
 
 
 def test_line_numbers_survive_crlf_and_odd_breaks() -> None:

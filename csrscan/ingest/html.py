@@ -14,10 +14,10 @@ import re
 from typing import Any
 
 from csrscan.errors import InputError
+from csrscan.ingest.decode import decode
 from csrscan.ingest.limits import raise_if_out_of_memory
 from csrscan.ingest.options import IngestOptions, Progress, sha256_hex
 from csrscan.ingest.quality import sanitize
-from csrscan.ingest.text import decode
 from csrscan.models import Document, Page
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form",
