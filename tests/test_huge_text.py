@@ -209,21 +209,13 @@ def test_a_huge_text_reads_as_the_whole_would(encoding: str, small_parts: int,
     text = one_line_text(30_000, seed=4)
     if encoding == "big5":
         text = text.replace("绿色", "綠色").replace("发展", "發展")  # traditional wording
-        text = "".join(ch for ch in text if _encodes(ch, "big5"))
+        text = text.encode("big5", "ignore").decode("big5")  # what Big5 cannot hold, left out
     monkeypatch.setattr("csrscan.ingest.text_huge.HEAD_BYTES", 3_001)  # cut inside a character
     pieces, whole = _both_ways(text.encode(encoding), monkeypatch)
     assert pieces == whole
     assert pieces[0] == text
     assert pieces[1] == {"utf-16": "utf-16-le", "big5": "big5"}.get(encoding, encoding) \
         or pieces[1] == "cp950"
-
-
-def _encodes(ch: str, encoding: str) -> bool:
-    try:
-        ch.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 TRADITIONAL = "本行持續推動綠色金融發展，綠色信貸餘額較上年增長百分之二十。"

@@ -94,10 +94,11 @@ def _decode_as(data: bytes, name: str, encoding: str, head: bool = False) -> Dec
     if not _known_codec(encoding):
         raise InputError(f"unknown encoding '{encoding}' (--encoding)", path=name)
     enc = codecs.lookup(encoding).name
-    if enc == "utf-8" and data.startswith(codecs.BOM_UTF8):
+    sig = enc in ("utf-8", "utf-8-sig") and data.startswith(codecs.BOM_UTF8)
+    if sig:  # as decode() reads a BOM: utf-8 after it, offsets the file's
         enc = "utf-8-sig"
-    skip = len(codecs.BOM_UTF8) if enc == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0
-    text = _strict(data[skip:], "utf-8" if skip else enc, name, offset=skip, head=head)
+    skip = len(codecs.BOM_UTF8) if sig else 0
+    text = _strict(data[skip:], "utf-8" if sig else enc, name, offset=skip, head=head)
     return Decoded(text, enc, _implausible(text, data, name, enc, head))
 
 

@@ -24,10 +24,11 @@ MAX_BAD_SHARE = 0.05    # share of control/PUA/U+FFFD chars tolerated
 SHARE_SAMPLE = 500
 
 _CID = regexcache.compile(r"\(cid:\d+\)")
-_HAN = regexcache.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_CLASS = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_HAN = regexcache.compile(_HAN_CLASS)
 # runs of them: a text's Han characters as a few strings, not one object each
 # (33 million of those took 3 GB)
-_HAN_RUNS = regexcache.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_RUNS = regexcache.compile(_HAN_CLASS + "+")
 _BAD = regexcache.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 # Private-use code points: icon fonts use a few (bullets), broken fonts many.
 _PUA = regexcache.compile(r"[\ue000-\uf8ff]")
